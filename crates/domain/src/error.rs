@@ -1,0 +1,35 @@
+use thiserror::Error;
+
+/// Why a value was refused, worded exactly as Django REST Framework words it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ValidationError {
+    /// A required field was absent.
+    #[error("This field is required.")]
+    Required,
+    /// A field was explicitly `null`.
+    #[error("This field may not be null.")]
+    Null,
+    /// A text field was empty or only whitespace.
+    #[error("This field may not be blank.")]
+    Blank,
+    /// A text field was longer than allowed.
+    #[error("Ensure this field has no more than {max} characters.")]
+    TooLong {
+        /// The largest number of characters allowed.
+        max: usize,
+    },
+    /// A username held characters outside letters, digits and `@.+-_`.
+    #[error(
+        "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters."
+    )]
+    InvalidUsername,
+    /// An email address was malformed.
+    #[error("Enter a valid email address.")]
+    InvalidEmail,
+    /// A value is not one of a fixed set of choices.
+    #[error("\"{0}\" is not a valid choice.")]
+    InvalidChoice(String),
+    /// A date in a request body was not `YYYY-MM-DD`.
+    #[error("Date has wrong format. Use one of these formats instead: YYYY-MM-DD.")]
+    DateFormat,
+}

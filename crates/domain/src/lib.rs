@@ -1,0 +1,25 @@
+//! The event backend's domain: identifiers, validated values and entities.
+//!
+//! Everything here is plain data and pure validation, so other Rust projects
+//! can use it without pulling in a database or a web framework. Parsing a
+//! value either yields a type that can only hold valid data or a
+//! [`ValidationError`] whose message is the one the HTTP contract promises
+//! (Django REST Framework's wording).
+
+mod date;
+mod email;
+mod entities;
+mod error;
+mod event_name;
+mod ids;
+mod status;
+mod username;
+
+pub use date::parse_date;
+pub use email::Email;
+pub use entities::{Attendance, AttendanceDetail, Event, EventDetail, EventSummary, User};
+pub use error::ValidationError;
+pub use event_name::EventName;
+pub use ids::{EventId, UserId};
+pub use status::AttendanceStatus;
+pub use username::Username;

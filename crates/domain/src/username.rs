@@ -1,0 +1,98 @@
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::ValidationError;
+
+/// A username: 1 to 150 characters, each a letter, a digit or one of `@.+-_`
+/// (Django's `UnicodeUsernameValidator`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Username(String);
+
+impl Username {
+    /// The longest username allowed, in characters.
+    pub const MAX_CHARS: usize = 150;
+
+    /// Checks `raw` against the username rules.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        if raw.trim().is_empty() {
+            return Err(ValidationError::Blank);
+        }
+        if raw.chars().count() > Self::MAX_CHARS {
+            return Err(ValidationError::TooLong {
+                max: Self::MAX_CHARS,
+            });
+        }
+        let allowed = |c: char| c.is_alphanumeric() || "@.+-_".contains(c);
+        if !raw.chars().all(allowed) {
+            return Err(ValidationError::InvalidUsername);
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// The username as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Username {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_letters_digits_and_the_five_symbols() {
+        for ok in ["alice", "Bob_99", "a.b+c-d@e", "élodie", "x"] {
+            assert_eq!(
+                Username::parse(ok).map(|u| u.to_string()),
+                Ok(ok.to_owned())
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_blank() {
+        assert_eq!(Username::parse(""), Err(ValidationError::Blank));
+        assert_eq!(Username::parse("   "), Err(ValidationError::Blank));
+    }
+
+    #[test]
+    fn refuses_other_characters() {
+        for bad in ["with space", "semi;colon", "slash/", "quote'", "tab\t"] {
+            assert_eq!(
+                Username::parse(bad),
+                Err(ValidationError::InvalidUsername),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn allows_150_characters_but_not_151() {
+        assert!(Username::parse(&"a".repeat(150)).is_ok());
+        assert_eq!(
+            Username::parse(&"a".repeat(151)),
+            Err(ValidationError::TooLong { max: 150 })
+        );
+    }
+
+    #[test]
+    fn counts_characters_not_bytes() {
+        assert!(Username::parse(&"é".repeat(150)).is_ok());
+    }
+
+    #[test]
+    fn invalid_username_message_is_djangos() {
+        assert_eq!(
+            ValidationError::InvalidUsername.to_string(),
+            "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters."
+        );
+    }
+}

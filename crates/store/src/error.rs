@@ -1,0 +1,63 @@
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use thiserror::Error;
+
+/// What went wrong in the store, sorted by what a caller can do about it.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The row asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// The write breaks a uniqueness or reference rule (e.g. a taken username).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database cannot be reached right now (pool timeout, lost
+    /// connection, lock timeout); retrying later may succeed.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The settings name no usable database.
+    #[error("invalid database configuration: {0}")]
+    Config(String),
+    /// A stored row holds a value the domain refuses.
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    /// Applying migrations failed.
+    #[error("migration failed: {0}")]
+    Migration(String),
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Db(#[source] DieselError),
+}
+
+/// The result of a store operation.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<DieselError> for StoreError {
+    fn from(err: DieselError) -> Self {
+        match err {
+            DieselError::NotFound => Self::NotFound,
+            DieselError::DatabaseError(
+                DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation,
+                info,
+            ) => Self::Conflict(info.message().to_owned()),
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                Self::Unavailable(info.message().to_owned())
+            }
+            // SQLite's busy_timeout ran out: another writer held the lock too long.
+            DieselError::DatabaseError(DatabaseErrorKind::Unknown, ref info)
+                if info.message().contains("database is locked") =>
+            {
+                Self::Unavailable(info.message().to_owned())
+            }
+            DieselError::BrokenTransactionManager => {
+                Self::Unavailable("the connection's transaction state is broken".to_owned())
+            }
+            other => Self::Db(other),
+        }
+    }
+}
+
+impl From<r2d2::Error> for StoreError {
+    fn from(err: r2d2::Error) -> Self {
+        Self::Unavailable(err.to_string())
+    }
+}

@@ -1,0 +1,308 @@
+//! The `events` repository.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use domain::{Event, EventDetail, EventId, EventName, EventSummary, User, UserId};
+
+use crate::attendances::{self, AttendanceQuery};
+use crate::connection::MultiBackend;
+use crate::rows::{EventRow, UserRow, USER_COLUMNS};
+use crate::schema::{events, users};
+use crate::sql_types::DbUuid;
+use crate::time::to_db;
+use crate::users::found;
+use crate::{now, DbConnection, StoreResult};
+
+/// An event to create.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    /// What the event is called.
+    pub name: EventName,
+    /// The day it happens.
+    pub date: NaiveDate,
+    /// Who organizes it.
+    pub organizer_id: Option<UserId>,
+}
+
+/// Changes to an event; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct EventChanges {
+    /// A new name.
+    pub name: Option<EventName>,
+    /// A new date.
+    pub date: Option<NaiveDate>,
+}
+
+/// A field events can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventSortField {
+    /// The event's date.
+    Date,
+    /// The event's name.
+    Name,
+}
+
+/// One sort key of an event listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventOrder {
+    /// The field sorted by.
+    pub field: EventSortField,
+    /// Largest first.
+    pub descending: bool,
+}
+
+impl EventOrder {
+    /// Reads a DRF-style `ordering` parameter (`date`, `-date`, `name`,
+    /// `-name`, comma-separated); unknown fields are ignored.
+    pub fn parse_list(raw: &str) -> Vec<Self> {
+        raw.split(',')
+            .filter_map(|key| {
+                let key = key.trim();
+                let (descending, name) = match key.strip_prefix('-') {
+                    Some(name) => (true, name),
+                    None => (false, key),
+                };
+                let field = match name {
+                    "date" => EventSortField::Date,
+                    "name" => EventSortField::Name,
+                    _ => return None,
+                };
+                Some(Self { field, descending })
+            })
+            .collect()
+    }
+}
+
+/// Which events a listing shows.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Case-insensitive substring of the name.
+    pub search: Option<String>,
+    /// Exactly this date.
+    pub date: Option<NaiveDate>,
+    /// On or after this date.
+    pub date_after: Option<NaiveDate>,
+    /// On or before this date.
+    pub date_before: Option<NaiveDate>,
+    /// Organized by this user.
+    pub organizer: Option<UserId>,
+}
+
+/// A listing request: filter, sort keys and page bounds.
+#[derive(Debug, Clone, Default)]
+pub struct EventQuery {
+    /// Which events.
+    pub filter: EventFilter,
+    /// Sort keys, most significant first; empty means by date. Ties are broken by id.
+    pub ordering: Vec<EventOrder>,
+    /// At most this many events; `None` for all.
+    pub limit: Option<i64>,
+    /// Skip this many events first.
+    pub offset: i64,
+}
+
+/// One page of a listing and the number of events matching the filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventPage {
+    /// Events matching the filter, on every page.
+    pub total: i64,
+    /// This page's events.
+    pub events: Vec<EventSummary>,
+}
+
+/// Creates an event with a fresh id.
+pub fn create(conn: &mut DbConnection, new: &NewEvent) -> StoreResult<Event> {
+    let at = to_db(now());
+    let row = EventRow {
+        id: DbUuid(EventId::new_random().0),
+        organizer_id: new.organizer_id.map(|id| id.0),
+        name: new.name.as_str().to_owned(),
+        date: new.date,
+        created_at: at,
+        updated_at: at,
+    };
+    diesel::insert_into(events::table)
+        .values(&row)
+        .returning(events::all_columns)
+        .get_result::<EventRow>(conn)?
+        .try_into()
+}
+
+/// The event with this id.
+pub fn get(conn: &mut DbConnection, id: EventId) -> StoreResult<Event> {
+    events::table
+        .find(DbUuid(id.0))
+        .first::<EventRow>(conn)?
+        .try_into()
+}
+
+/// The event with its organizer and every attendance with its user, oldest
+/// answer first, in two queries whatever the number of attendances.
+pub fn get_detail(conn: &mut DbConnection, id: EventId) -> StoreResult<EventDetail> {
+    let (event, organizer) = events::table
+        .find(DbUuid(id.0))
+        .left_join(users::table)
+        .select((events::all_columns, USER_COLUMNS.nullable()))
+        .first::<(EventRow, Option<UserRow>)>(conn)?;
+    let attendances = attendances::list_for_event(conn, id, &AttendanceQuery::default())?;
+    Ok(EventDetail {
+        event: event.try_into()?,
+        organizer: organizer.map(User::try_from).transpose()?,
+        attendances,
+    })
+}
+
+/// Applies `changes` to the event and bumps its `updated_at`.
+pub fn update(conn: &mut DbConnection, id: EventId, changes: &EventChanges) -> StoreResult<Event> {
+    diesel::update(events::table.find(DbUuid(id.0)))
+        .set((
+            changes
+                .name
+                .as_ref()
+                .map(|name| events::name.eq(name.as_str())),
+            changes.date.map(|date| events::date.eq(date)),
+            events::updated_at.eq(to_db(now())),
+        ))
+        .returning(events::all_columns)
+        .get_result::<EventRow>(conn)?
+        .try_into()
+}
+
+/// Deletes the event and, by cascade, its attendances.
+pub fn delete(conn: &mut DbConnection, id: EventId) -> StoreResult<()> {
+    let deleted = diesel::delete(events::table.find(DbUuid(id.0))).execute(conn)?;
+    found(deleted)
+}
+
+/// Events matching the query, each with its organizer, in one query.
+pub fn list(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<Vec<EventSummary>> {
+    let mut select = filtered(&query.filter).select((events::all_columns, USER_COLUMNS.nullable()));
+    if let Some((limit, offset)) = page_bounds(query.limit, query.offset) {
+        select = select.limit(limit).offset(offset);
+    }
+    let default_order = [EventOrder {
+        field: EventSortField::Date,
+        descending: false,
+    }];
+    let keys = if query.ordering.is_empty() {
+        &default_order[..]
+    } else {
+        &query.ordering[..]
+    };
+    for key in keys {
+        select = match (key.field, key.descending) {
+            (EventSortField::Date, false) => select.then_order_by(events::date.asc()),
+            (EventSortField::Date, true) => select.then_order_by(events::date.desc()),
+            (EventSortField::Name, false) => select.then_order_by(events::name.asc()),
+            (EventSortField::Name, true) => select.then_order_by(events::name.desc()),
+        };
+    }
+    // The tie-breaker follows the first key's direction so one index serves the whole sort.
+    select = if keys[0].descending {
+        select.then_order_by(events::id.desc())
+    } else {
+        select.then_order_by(events::id.asc())
+    };
+    select
+        .load::<(EventRow, Option<UserRow>)>(conn)?
+        .into_iter()
+        .map(|(event, organizer)| {
+            Ok(EventSummary {
+                event: event.try_into()?,
+                organizer: organizer.map(User::try_from).transpose()?,
+            })
+        })
+        .collect()
+}
+
+/// How many events match the filter.
+pub fn count(conn: &mut DbConnection, filter: &EventFilter) -> StoreResult<i64> {
+    Ok(filtered(filter).count().get_result(conn)?)
+}
+
+/// One page of events and the total matching, in two queries.
+pub fn list_page(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<EventPage> {
+    Ok(EventPage {
+        total: count(conn, &query.filter)?,
+        events: list(conn, query)?,
+    })
+}
+
+type FilteredEvents<'a> =
+    diesel::dsl::IntoBoxed<'a, diesel::dsl::LeftJoin<events::table, users::table>, MultiBackend>;
+
+fn filtered(filter: &EventFilter) -> FilteredEvents<'static> {
+    let mut query = events::table.left_join(users::table).into_boxed();
+    if let Some(search) = filter.search.as_deref().filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+        query = query.filter(lower(events::name).like(pattern).escape('\\'));
+    }
+    if let Some(date) = filter.date {
+        query = query.filter(events::date.eq(date));
+    }
+    if let Some(after) = filter.date_after {
+        query = query.filter(events::date.ge(after));
+    }
+    if let Some(before) = filter.date_before {
+        query = query.filter(events::date.le(before));
+    }
+    if let Some(organizer) = filter.organizer {
+        query = query.filter(events::organizer_id.eq(organizer.0));
+    }
+    query
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower()`.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// LIMIT and OFFSET for a page, or `None` for "everything". SQLite accepts
+/// OFFSET only after a LIMIT, so an offset without a limit gets the largest one.
+pub(crate) fn page_bounds(limit: Option<i64>, offset: i64) -> Option<(i64, i64)> {
+    match (limit, offset) {
+        (None, 0) => None,
+        (limit, offset) => Some((limit.unwrap_or(i64::MAX), offset)),
+    }
+}
+
+/// Makes `%`, `_` and `\` in user input match themselves in a LIKE pattern.
+fn escape_like(raw: &str) -> String {
+    let mut escaped = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordering_reads_known_fields_and_skips_the_rest() {
+        let keys = EventOrder::parse_list("-date, name,bogus,-,");
+        assert_eq!(
+            keys,
+            vec![
+                EventOrder {
+                    field: EventSortField::Date,
+                    descending: true
+                },
+                EventOrder {
+                    field: EventSortField::Name,
+                    descending: false
+                },
+            ]
+        );
+        assert!(EventOrder::parse_list("").is_empty());
+    }
+
+    #[test]
+    fn like_metacharacters_are_escaped() {
+        assert_eq!(escape_like(r"50%_off\"), r"50\%\_off\\");
+    }
+}

@@ -1,0 +1,30 @@
+//! Persistence for the event backend on SQLite and PostgreSQL from one codebase.
+//!
+//! Repository functions are plain and synchronous: they take a
+//! `&mut DbConnection` and leave the transaction to the caller
+//! ([`write_transaction`] for anything that writes more than one row).
+//! Callers on an async executor must run them on a blocking thread pool.
+
+mod connection;
+mod error;
+mod migrate;
+mod pool;
+mod rows;
+mod schema;
+mod sql_types;
+mod time;
+mod transaction;
+
+pub mod attendances;
+pub mod events;
+pub mod users;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use connection::{Backend, DatabaseUrl, DbConnection};
+pub use error::{StoreError, StoreResult};
+pub use migrate::run_pending_migrations;
+pub use pool::{build_pool, check_health, DbPool, PoolOptions, PooledConnection};
+pub use time::now;
+pub use transaction::write_transaction;

@@ -1,0 +1,52 @@
+//! The one Diesel schema both backends share.
+
+diesel::table! {
+    use diesel::sql_types::*;
+
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        email -> Text,
+        password_hash -> Text,
+        is_staff -> Bool,
+        is_superuser -> Bool,
+        is_active -> Bool,
+        date_joined -> Timestamp,
+        last_login -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::Uuid;
+
+    events (id) {
+        id -> Uuid,
+        organizer_id -> Nullable<BigInt>,
+        name -> Text,
+        date -> Date,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::Uuid;
+
+    attendances (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        event_id -> Uuid,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(events -> users (organizer_id));
+diesel::joinable!(attendances -> users (user_id));
+diesel::joinable!(attendances -> events (event_id));
+diesel::allow_tables_to_appear_in_same_query!(users, events, attendances);

@@ -1,0 +1,152 @@
+//! Per-test databases, for this crate's tests and those of crates above it.
+//!
+//! Each [`TestDb`] is a fresh, migrated database: a SQLite file in its own
+//! temporary directory, or a PostgreSQL schema of its own on the server
+//! `TEST_DATABASE_URL` names. Tests therefore run in parallel without seeing
+//! each other's rows. The schema is dropped when the `TestDb` is.
+#![allow(
+    clippy::expect_used,
+    reason = "a fixture that cannot set up must fail the test loudly"
+)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Once;
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+
+use crate::{
+    build_pool, run_pending_migrations, DatabaseUrl, DbPool, PoolOptions, PooledConnection,
+};
+
+/// A migrated database that exists for one test.
+pub struct TestDb {
+    pool: DbPool,
+    url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Directory(PathBuf),
+    Schema { admin_url: String, schema: String },
+}
+
+/// The connections a test pool holds: enough for the concurrency tests.
+const TEST_POOL_SIZE: u32 = 20;
+
+impl TestDb {
+    /// A fresh SQLite database file.
+    pub fn sqlite() -> Self {
+        let dir = std::env::temp_dir().join(format!("store-test-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("create a temporary directory for the test database");
+        let url = dir.join("test.sqlite3").to_string_lossy().into_owned();
+        Self::open(url, Cleanup::Directory(dir))
+    }
+
+    /// A fresh PostgreSQL schema, or `None` when `TEST_DATABASE_URL` is unset.
+    ///
+    /// Panics when `REQUIRE_POSTGRES=1` and PostgreSQL is not configured or
+    /// not reachable, so CI fails instead of silently skipping.
+    pub fn postgres() -> Option<Self> {
+        let required = std::env::var("REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+        let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+            assert!(
+                !required,
+                "REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set"
+            );
+            report_skip();
+            return None;
+        };
+        let schema = format!("test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::establish(&admin_url)
+            .unwrap_or_else(|err| panic!("PostgreSQL at TEST_DATABASE_URL is unreachable: {err}"));
+        admin
+            .batch_execute(&format!("CREATE SCHEMA {schema}"))
+            .expect("create the test schema");
+        let separator = if admin_url.contains('?') { '&' } else { '?' };
+        let url = format!("{admin_url}{separator}options=-csearch_path%3D{schema}");
+        Some(Self::open(url, Cleanup::Schema { admin_url, schema }))
+    }
+
+    fn open(url: String, cleanup: Cleanup) -> Self {
+        let parsed = DatabaseUrl::parse(&url).expect("a valid test database URL");
+        let options = PoolOptions {
+            max_size: TEST_POOL_SIZE,
+            ..PoolOptions::default()
+        };
+        let pool = build_pool(&parsed, options).expect("open the test database");
+        let mut conn = pool.get().expect("a test database connection");
+        run_pending_migrations(&mut conn).expect("migrate the test database");
+        drop(conn);
+        Self { pool, url, cleanup }
+    }
+
+    /// The pool of connections to this database.
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+
+    /// A connection to this database.
+    pub fn conn(&self) -> PooledConnection {
+        self.pool.get().expect("a test database connection")
+    }
+
+    /// The URL that reaches this database (with its schema, for PostgreSQL).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Directory(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Schema { admin_url, schema } => {
+                if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                    let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+                }
+            }
+        }
+    }
+}
+
+/// Tells the person running the tests, once per test binary and outside the
+/// test harness's output capture, that PostgreSQL tests did not run.
+fn report_skip() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: PostgreSQL tests skipped: TEST_DATABASE_URL is not set"
+        );
+    });
+}
+
+/// Defines each named test function (taking `&TestDb`) twice: once in a
+/// `sqlite` module and once in a `postgres` module.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name(&$crate::testing::TestDb::sqlite());
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    if let Some(db) = $crate::testing::TestDb::postgres() {
+                        super::$name(&db);
+                    }
+                }
+            )*
+        }
+    };
+}

@@ -1,0 +1,139 @@
+//! The `users` repository.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use domain::{Email, User, UserId, Username};
+
+use crate::rows::{UserRow, USER_COLUMNS};
+use crate::schema::users;
+use crate::time::to_db;
+use crate::{DbConnection, StoreError, StoreResult};
+
+/// A user to create. The password must already be hashed.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    /// The unique login name.
+    pub username: &'a Username,
+    /// The mail address, if any.
+    pub email: Option<&'a Email>,
+    /// Given name, possibly empty.
+    pub first_name: &'a str,
+    /// Family name, possibly empty.
+    pub last_name: &'a str,
+    /// The password hash (never the password itself).
+    pub password_hash: &'a str,
+    /// May use the admin site.
+    pub is_staff: bool,
+    /// Has every permission.
+    pub is_superuser: bool,
+    /// May log in.
+    pub is_active: bool,
+    /// When the account is created.
+    pub date_joined: DateTime<Utc>,
+}
+
+/// A user together with their password hash, for checking a login.
+#[derive(Debug, Clone)]
+pub struct UserCredentials {
+    /// The account.
+    pub user: User,
+    /// The stored password hash.
+    pub password_hash: String,
+}
+
+/// Creates a user; a taken username gives [`StoreError::Conflict`].
+pub fn create(conn: &mut DbConnection, new: &NewUser<'_>) -> StoreResult<User> {
+    let row: UserRow = diesel::insert_into(users::table)
+        .values((
+            users::username.eq(new.username.as_str()),
+            users::email.eq(new.email.map_or("", Email::as_str)),
+            users::first_name.eq(new.first_name),
+            users::last_name.eq(new.last_name),
+            users::password_hash.eq(new.password_hash),
+            users::is_staff.eq(new.is_staff),
+            users::is_superuser.eq(new.is_superuser),
+            users::is_active.eq(new.is_active),
+            users::date_joined.eq(to_db(new.date_joined)),
+        ))
+        .returning(USER_COLUMNS)
+        .get_result(conn)?;
+    row.try_into()
+}
+
+/// The user with this id.
+pub fn get(conn: &mut DbConnection, id: UserId) -> StoreResult<User> {
+    users::table
+        .find(id.0)
+        .select(USER_COLUMNS)
+        .first::<UserRow>(conn)?
+        .try_into()
+}
+
+/// The user with this exact (case-sensitive) username.
+pub fn get_by_username(conn: &mut DbConnection, username: &str) -> StoreResult<User> {
+    users::table
+        .filter(users::username.eq(username))
+        .select(USER_COLUMNS)
+        .first::<UserRow>(conn)?
+        .try_into()
+}
+
+/// The user with this username and their password hash.
+pub fn get_credentials(conn: &mut DbConnection, username: &str) -> StoreResult<UserCredentials> {
+    let (row, password_hash) = users::table
+        .filter(users::username.eq(username))
+        .select((USER_COLUMNS, users::password_hash))
+        .first::<(UserRow, String)>(conn)?;
+    Ok(UserCredentials {
+        user: row.try_into()?,
+        password_hash,
+    })
+}
+
+/// Users ordered by id, a page at a time.
+pub fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> StoreResult<Vec<User>> {
+    users::table
+        .select(USER_COLUMNS)
+        .order(users::id)
+        .limit(limit)
+        .offset(offset)
+        .load::<UserRow>(conn)?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+}
+
+/// How many users exist.
+pub fn count(conn: &mut DbConnection) -> StoreResult<i64> {
+    Ok(users::table.count().get_result(conn)?)
+}
+
+/// Replaces a user's password hash.
+pub fn set_password_hash(conn: &mut DbConnection, id: UserId, hash: &str) -> StoreResult<()> {
+    let changed = diesel::update(users::table.find(id.0))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)?;
+    found(changed)
+}
+
+/// Records a successful login.
+pub fn record_login(conn: &mut DbConnection, id: UserId, at: DateTime<Utc>) -> StoreResult<()> {
+    let changed = diesel::update(users::table.find(id.0))
+        .set(users::last_login.eq(Some(to_db(at))))
+        .execute(conn)?;
+    found(changed)
+}
+
+/// Deletes a user; their events lose their organizer and their attendances go.
+pub fn delete(conn: &mut DbConnection, id: UserId) -> StoreResult<()> {
+    let deleted = diesel::delete(users::table.find(id.0)).execute(conn)?;
+    found(deleted)
+}
+
+pub(crate) fn found(rows: usize) -> StoreResult<()> {
+    if rows == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}

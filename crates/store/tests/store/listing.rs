@@ -1,0 +1,214 @@
+//! Event listings: filters, search, ordering, pages and counts.
+
+use domain::{EventSummary, UserId};
+use store::events::{EventFilter, EventOrder, EventQuery};
+use store::testing::TestDb;
+use store::write_transaction;
+
+use super::fixtures::{count_queries, day, event, user};
+
+fn names(events: &[EventSummary]) -> Vec<&str> {
+    events.iter().map(|e| e.event.name.as_str()).collect()
+}
+
+fn list(db: &TestDb, query: EventQuery) -> Vec<EventSummary> {
+    store::events::list(&mut db.conn(), &query).expect("list")
+}
+
+fn default_order_is_by_date_with_organizers(db: &TestDb) {
+    let mut conn = db.conn();
+    let ann = user(&mut conn, "ann");
+    event(&mut conn, "Later", "2030-03-01", Some(ann.id));
+    event(&mut conn, "Sooner", "2030-01-01", None);
+    event(&mut conn, "Middle", "2030-02-01", Some(ann.id));
+    let all = list(db, EventQuery::default());
+    assert_eq!(names(&all), ["Sooner", "Middle", "Later"]);
+    assert_eq!(all[0].organizer, None);
+    assert_eq!(
+        all[1].organizer.as_ref().map(|u| u.username.as_str()),
+        Some("ann")
+    );
+}
+
+fn ordering_by_several_keys_with_id_tie_break(db: &TestDb) {
+    let mut conn = db.conn();
+    let same_day: Vec<_> = (0..4)
+        .map(|i| event(&mut conn, &format!("Same {i}"), "2030-01-01", None))
+        .collect();
+    event(&mut conn, "Alpha", "2030-05-05", None);
+    event(&mut conn, "Zulu", "2029-05-05", None);
+
+    let by_name_desc = list(
+        db,
+        EventQuery {
+            ordering: EventOrder::parse_list("-name"),
+            ..EventQuery::default()
+        },
+    );
+    assert_eq!(
+        names(&by_name_desc),
+        ["Zulu", "Same 3", "Same 2", "Same 1", "Same 0", "Alpha"]
+    );
+
+    let by_date_desc = list(
+        db,
+        EventQuery {
+            ordering: EventOrder::parse_list("-date,name"),
+            ..EventQuery::default()
+        },
+    );
+    assert_eq!(
+        names(&by_date_desc),
+        ["Alpha", "Same 0", "Same 1", "Same 2", "Same 3", "Zulu"]
+    );
+
+    // Equal keys fall back to id, so pages never overlap or skip.
+    let same = EventFilter {
+        date: Some(day("2030-01-01")),
+        ..EventFilter::default()
+    };
+    let ties = list(
+        db,
+        EventQuery {
+            filter: same,
+            ..EventQuery::default()
+        },
+    );
+    let mut ids: Vec<_> = same_day.iter().map(|e| e.id).collect();
+    ids.sort();
+    assert_eq!(ties.iter().map(|e| e.event.id).collect::<Vec<_>>(), ids);
+}
+
+fn search_is_case_insensitive_and_literal(db: &TestDb) {
+    let mut conn = db.conn();
+    event(&mut conn, "RustConf", "2030-01-01", None);
+    event(&mut conn, "Intro to rust", "2030-01-02", None);
+    event(&mut conn, "50% off sale", "2030-01-03", None);
+    event(&mut conn, "500 offers", "2030-01-04", None);
+    let search = |term: &str| {
+        let filter = EventFilter {
+            search: Some(term.to_owned()),
+            ..EventFilter::default()
+        };
+        list(
+            db,
+            EventQuery {
+                filter,
+                ..EventQuery::default()
+            },
+        )
+    };
+    assert_eq!(names(&search("RUST")), ["RustConf", "Intro to rust"]);
+    assert_eq!(names(&search("50%")), ["50% off sale"], "% matches itself");
+    assert_eq!(
+        names(&search("0_o")),
+        Vec::<&str>::new(),
+        "_ matches itself"
+    );
+    assert_eq!(search("").len(), 4, "an empty search filters nothing");
+}
+
+fn filters_on_1000_events_with_pages_and_counts(db: &TestDb) {
+    let mut conn = db.conn();
+    let organizers: Vec<UserId> = (0..4)
+        .map(|i| user(&mut conn, &format!("org{i}")).id)
+        .collect();
+    write_transaction(&mut conn, |conn| {
+        for i in 0..1000u32 {
+            let date = day("2030-01-01") + chrono::Days::new(u64::from(i % 100));
+            let name = if i % 10 == 0 {
+                format!("Workshop {i}")
+            } else {
+                format!("Meetup {i}")
+            };
+            event(
+                conn,
+                &name,
+                &date.to_string(),
+                Some(organizers[(i % 4) as usize]),
+            );
+        }
+        Ok::<_, store::StoreError>(())
+    })
+    .expect("seed");
+
+    // Dates 2030-01-11..=2030-01-20 hold ten events each.
+    let range = EventFilter {
+        date_after: Some(day("2030-01-11")),
+        date_before: Some(day("2030-01-20")),
+        ..EventFilter::default()
+    };
+    assert_eq!(store::events::count(&mut conn, &range).expect("count"), 100);
+
+    let combined = EventFilter {
+        search: Some("workshop".to_owned()),
+        organizer: Some(organizers[2]),
+        ..range.clone()
+    };
+    // Workshops are i % 10 == 0; in range, i % 100 == 10, so i = 10 + 100k,
+    // all organized by organizers[i % 4] = organizers[2].
+    let query = EventQuery {
+        filter: combined,
+        ordering: EventOrder::parse_list("name"),
+        limit: Some(3),
+        offset: 2,
+    };
+    let page = store::events::list_page(&mut conn, &query).expect("page");
+    assert_eq!(page.total, 10);
+    assert_eq!(
+        names(&page.events),
+        ["Workshop 210", "Workshop 310", "Workshop 410"]
+    );
+    assert!(page
+        .events
+        .iter()
+        .all(|e| e.organizer.as_ref().map(|u| u.id) == Some(organizers[2])));
+    let other_organizer = EventFilter {
+        organizer: Some(organizers[0]),
+        ..query.filter.clone()
+    };
+    assert_eq!(
+        store::events::count(&mut conn, &other_organizer).expect("count"),
+        0
+    );
+
+    let exact = EventFilter {
+        date: Some(day("2030-04-10")),
+        ..EventFilter::default()
+    };
+    assert_eq!(store::events::count(&mut conn, &exact).expect("count"), 10);
+
+    // A page costs the same number of queries whatever its size.
+    let mut costs = Vec::new();
+    for limit in [1, 10, 100, 1000] {
+        let query = EventQuery {
+            limit: Some(limit),
+            ..EventQuery::default()
+        };
+        let (page, queries) =
+            count_queries(&mut conn, |conn| store::events::list_page(conn, &query));
+        let page = page.expect("page");
+        assert_eq!(page.total, 1000);
+        assert_eq!(page.events.len(), limit as usize);
+        costs.push(queries);
+    }
+    assert_eq!(costs, [2, 2, 2, 2]);
+    let past_end = EventQuery {
+        limit: Some(10),
+        offset: 995,
+        ..EventQuery::default()
+    };
+    assert_eq!(
+        store::events::list(&mut conn, &past_end)
+            .expect("list")
+            .len(),
+        5
+    );
+}
+
+store::backend_tests!(
+    default_order_is_by_date_with_organizers,
+    ordering_by_several_keys_with_id_tie_break,
+    search_is_case_insensitive_and_literal,
+    filters_on_1000_events_with_pages_and_counts,
+);

@@ -1,0 +1,3 @@
+DROP TABLE attendances;
+DROP TABLE events;
+DROP TABLE users;
