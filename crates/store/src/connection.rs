@@ -67,6 +67,11 @@ impl DatabaseUrl {
         self.backend
     }
 
+    /// The database file, for SQLite URLs.
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        (self.backend == Backend::Sqlite).then(|| std::path::Path::new(&self.target))
+    }
+
     /// Opens one connection, reporting the driver's own reason on failure.
     pub fn connect(&self) -> Result<DbConnection, StoreError> {
         match self.backend {

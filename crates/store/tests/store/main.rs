@@ -1,4 +1,5 @@
 //! Store integration tests, each run on SQLite and on PostgreSQL.
+#![allow(clippy::expect_used, reason = "a test fails by panicking with a message")]
 
 mod attendances;
 mod events;

@@ -1,0 +1,70 @@
+//! The running application: database, HTTP server and their wiring.
+
+use std::net::{SocketAddr, TcpListener};
+
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+use store::{DatabaseUrl, DbPool};
+use tracing_actix_web::TracingLogger;
+
+use crate::Settings;
+
+/// Opens the database pool and applies pending migrations.
+pub fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
+    let url = DatabaseUrl::parse(&settings.database_url)?;
+    let pool = store::build_pool(&url, settings.pool_options())
+        .with_context(|| format!("cannot open the database at {url}"))?;
+    let mut conn = pool.get().context("cannot get a database connection")?;
+    let applied = store::run_pending_migrations(&mut conn)?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "applied migrations");
+    }
+    Ok(pool)
+}
+
+/// The HTTP server bound to its listener, ready to run.
+pub struct Application {
+    server: actix_web::dev::Server,
+    address: SocketAddr,
+}
+
+impl Application {
+    /// Builds the server on an already bound listener (port 0 in tests).
+    /// Must be called inside an actix system.
+    pub fn build(settings: &Settings, listener: TcpListener, pool: DbPool) -> anyhow::Result<Self> {
+        let address = listener.local_addr().context("listener has no address")?;
+        let workers = settings
+            .workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+            .max(1);
+        // Each worker has its own blocking pool; together they match the
+        // connection pool, so blocked threads don't queue for connections.
+        let blocking_threads = (settings.database_pool_size as usize)
+            .div_ceil(workers)
+            .max(1);
+        let state = web::Data::new(api::ApiState::new(pool));
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(TracingLogger::default())
+                .app_data(state.clone())
+                .configure(api::configure)
+        })
+        .workers(workers)
+        .worker_max_blocking_threads(blocking_threads)
+        .shutdown_timeout(30)
+        .listen(listener)
+        .with_context(|| format!("cannot serve on {address}"))?
+        .run();
+        Ok(Self { server, address })
+    }
+
+    /// The address the server listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

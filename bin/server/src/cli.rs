@@ -1,0 +1,98 @@
+//! The command line: subcommands and settings flags (each also read from
+//! an environment variable).
+
+use clap::{Parser, Subcommand};
+
+use crate::settings::Settings;
+
+/// Event management backend.
+#[derive(Debug, Parser)]
+#[command(name = "server", version, about)]
+pub struct Cli {
+    /// What to do; `serve` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Settings shared by every subcommand.
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+/// The subcommands.
+#[derive(Debug, Clone, Default, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, then serve HTTP until SIGINT or SIGTERM.
+    #[default]
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Create a staff user with every permission.
+    Createsuperuser(SuperuserArgs),
+}
+
+/// Arguments of `createsuperuser`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SuperuserArgs {
+    /// The new user's login name.
+    #[arg(long)]
+    pub username: String,
+    /// The new user's mail address.
+    #[arg(long)]
+    pub email: String,
+    /// Do not prompt: read the password from SUPERUSER_PASSWORD.
+    #[arg(long)]
+    pub no_input: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn serve_is_the_default_and_flags_override() {
+        let cli = Cli::try_parse_from([
+            "server",
+            "--bind",
+            "127.0.0.1:9999",
+            "--database-url",
+            "x.db",
+        ])
+        .expect("parses");
+        assert!(cli.command.is_none());
+        assert_eq!(cli.settings.bind.port(), 9999);
+        assert_eq!(cli.settings.database_url, "x.db");
+    }
+
+    #[test]
+    fn createsuperuser_takes_username_email_and_no_input() {
+        let cli = Cli::try_parse_from([
+            "server",
+            "createsuperuser",
+            "--username",
+            "root",
+            "--email",
+            "root@example.com",
+            "--no-input",
+        ])
+        .expect("parses");
+        match cli.command {
+            Some(Command::Createsuperuser(args)) => {
+                assert_eq!(
+                    (args.username.as_str(), args.email.as_str(), args.no_input),
+                    ("root", "root@example.com", true)
+                );
+            }
+            other => panic!("unexpected command {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_bind_address_is_a_usage_error() {
+        assert!(Cli::try_parse_from(["server", "--bind", "not-an-address"]).is_err());
+    }
+}

@@ -1,0 +1,102 @@
+//! The server's secret key, which must never be printed or logged.
+
+use std::fmt;
+use std::io::Write;
+use std::path::Path;
+use std::str::FromStr;
+
+use anyhow::Context;
+
+/// A secret string; `Debug` and `Display` print `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret's value, for the code that signs with it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Secret {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.trim().is_empty() {
+            Err("the secret key must not be empty".to_owned())
+        } else {
+            Ok(Self(s.to_owned()))
+        }
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// The configured secret, or the development one kept in `file`, created
+/// with fresh randomness on first use.
+pub fn resolve(configured: Option<&Secret>, file: &Path) -> anyhow::Result<Secret> {
+    if let Some(secret) = configured {
+        return Ok(secret.clone());
+    }
+    tracing::warn!(file = %file.display(), "SECRET_KEY is not set; using a generated key kept in a file (set SECRET_KEY in production)");
+    match std::fs::read_to_string(file) {
+        Ok(existing) if !existing.trim().is_empty() => {
+            return Ok(Secret(existing.trim().to_owned()))
+        }
+        Ok(_) => {}
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+        Err(err) => return Err(err).with_context(|| format!("cannot read {}", file.display())),
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no system randomness: {e}"))?;
+    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    write_private(file, &secret).with_context(|| format!("cannot write {}", file.display()))?;
+    Ok(Secret(secret))
+}
+
+fn write_private(file: &Path, contents: &str) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(file)?.write_all(contents.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_prints_its_value() {
+        let secret: Secret = "hunter2".parse().expect("non-empty");
+        assert_eq!(format!("{secret} {secret:?}"), "*** Secret(***)");
+        assert_eq!(secret.expose(), "hunter2");
+    }
+
+    #[test]
+    fn generated_key_is_kept_and_reused() {
+        let dir = std::env::temp_dir().join(format!("secret-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join(".secret_key");
+        let first = resolve(None, &file).expect("generated");
+        assert_eq!(first.expose().len(), 64);
+        let second = resolve(None, &file).expect("read back");
+        assert_eq!(first, second);
+        let configured: Secret = "from-env".parse().expect("non-empty");
+        assert_eq!(
+            resolve(Some(&configured), &file).expect("configured"),
+            configured
+        );
+        std::fs::remove_dir_all(dir).expect("cleanup");
+    }
+}

@@ -1,0 +1,86 @@
+//! Settings: read once from flags and environment variables, then passed down.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use crate::secret::Secret;
+
+/// Everything the server can be configured with. Each field is a flag that
+/// overrides the environment variable of the same meaning.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Database URL: postgres://…, sqlite://path or a plain SQLite file path.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "db.sqlite3",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8000", global = true)]
+    pub bind: SocketAddr,
+
+    /// Key that signs tokens and sessions. When unset, one is generated and
+    /// kept in `.secret_key` beside the database (development only).
+    #[arg(long, env = "SECRET_KEY", hide_env_values = true, global = true)]
+    pub secret_key: Option<Secret>,
+
+    /// Log line format.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]
+    pub log_format: LogFormat,
+
+    /// Most database connections open at once.
+    #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub database_pool_size: u32,
+
+    /// Seconds a request waits for a free database connection before a 503.
+    #[arg(long, env = "DATABASE_TIMEOUT", default_value_t = 5, global = true)]
+    pub database_timeout: u64,
+
+    /// HTTP worker threads; defaults to the number of CPU cores.
+    #[arg(long, env = "WORKERS", global = true)]
+    pub workers: Option<usize>,
+
+    /// bcrypt work factor for new password hashes (4..=31).
+    #[arg(long, env = "BCRYPT_COST", default_value_t = auth::DEFAULT_BCRYPT_COST, value_parser = clap::value_parser!(u32).range(4..=31), global = true)]
+    pub bcrypt_cost: u32,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+impl Settings {
+    /// The database pool's limits.
+    pub fn pool_options(&self) -> store::PoolOptions {
+        store::PoolOptions {
+            max_size: self.database_pool_size,
+            connection_timeout: Duration::from_secs(self.database_timeout),
+        }
+    }
+
+    /// Where a generated development secret is kept: beside a SQLite
+    /// database file, else in the working directory.
+    pub fn secret_key_file(&self) -> PathBuf {
+        let beside = match store::DatabaseUrl::parse(&self.database_url) {
+            Ok(url) => url
+                .sqlite_path()
+                .and_then(|p| p.parent().map(PathBuf::from)),
+            Err(_) => None,
+        };
+        beside
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .unwrap_or_default()
+            .join(".secret_key")
+    }
+}

@@ -1,0 +1,211 @@
+//! The `server` binary as a process: start-up, failures, shutdown, CLI.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use store::testing::TestDb;
+
+use crate::helpers::run;
+
+fn server() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    // Start from a clean environment so the caller's settings don't leak in.
+    for var in [
+        "DATABASE_URL",
+        "BIND",
+        "SECRET_KEY",
+        "LOG_FORMAT",
+        "RUST_LOG",
+        "SUPERUSER_PASSWORD",
+    ] {
+        command.env_remove(var);
+    }
+    command.env("BCRYPT_COST", "4");
+    command
+}
+
+fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("server-test-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn stderr_lines(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The process failed with exactly one `error:` line and no panic.
+fn assert_fails_with_one_line(output: &Output, expected: &str) {
+    let lines = stderr_lines(output);
+    assert!(!output.status.success(), "should fail: {lines:?}");
+    assert_eq!(lines.len(), 1, "one line on stderr: {lines:?}");
+    assert!(lines[0].starts_with("error: "), "{lines:?}");
+    assert!(
+        lines[0].contains(expected),
+        "{:?} mentions {expected:?}",
+        lines[0]
+    );
+}
+
+#[test]
+fn serve_creates_the_sqlite_database_answers_and_stops_on_sigterm() {
+    let dir = temp_dir();
+    let mut child = server()
+        .current_dir(&dir)
+        .env("BIND", "127.0.0.1:0")
+        .env("LOG_FORMAT", "json")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start server");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let address = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let log: serde_json::Value = serde_json::from_str(&line).ok()?;
+            (log["fields"]["message"] == "listening")
+                .then(|| log["fields"]["address"].as_str().map(str::to_owned))
+                .flatten()
+        })
+        .expect("a 'listening' log line with the address");
+    assert!(address.starts_with("127.0.0.1:"), "{address}");
+    assert!(
+        dir.join("db.sqlite3").exists(),
+        "the default database file is created"
+    );
+
+    run(async {
+        let response = awc::Client::default()
+            .get(format!("http://{address}/healthz"))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status().as_u16(), 200);
+    });
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("send SIGTERM");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "server did not stop after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "graceful shutdown exits 0, got {exit:?}");
+    std::fs::remove_dir_all(dir).expect("cleanup");
+}
+
+#[test]
+fn unknown_database_scheme_fails_cleanly() {
+    let output = server()
+        .args(["migrate", "--database-url", "mysql://localhost/db"])
+        .output()
+        .expect("run");
+    assert_fails_with_one_line(&output, "unsupported database URL scheme");
+}
+
+#[test]
+fn unreachable_database_fails_cleanly() {
+    let output = server()
+        .args(["migrate"])
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .output()
+        .expect("run");
+    assert_fails_with_one_line(
+        &output,
+        "cannot open the database at postgres://nobody@127.0.0.1:1/none",
+    );
+}
+
+#[test]
+fn port_in_use_fails_cleanly() {
+    let dir = temp_dir();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = taken.local_addr().expect("address").to_string();
+    let output = server()
+        .current_dir(&dir)
+        .env("BIND", &address)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run");
+    assert_fails_with_one_line(&output, &format!("cannot listen on {address}"));
+    std::fs::remove_dir_all(dir).expect("cleanup");
+}
+
+#[test]
+fn invalid_setting_is_a_usage_error() {
+    let output = server().env("BIND", "nowhere").output().expect("run");
+    assert!(!output.status.success());
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(text.contains("invalid value 'nowhere'"), "{text}");
+    assert!(!text.contains("panicked"), "{text}");
+}
+
+fn createsuperuser(url: &str, username: &str, password: &str) -> Output {
+    server()
+        .args([
+            "createsuperuser",
+            "--username",
+            username,
+            "--email",
+            "root@example.com",
+            "--no-input",
+        ])
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .env("SUPERUSER_PASSWORD", password)
+        .output()
+        .expect("run createsuperuser")
+}
+
+fn createsuperuser_makes_a_staff_user_with_a_bcrypt_hash(db: &TestDb) {
+    let output = createsuperuser(db.url(), "root", "plum-tree-42-river");
+    assert!(output.status.success(), "{:?}", stderr_lines(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Superuser root created"));
+
+    let credentials = store::users::get_credentials(&mut db.conn(), "root").expect("user exists");
+    let user = credentials.user;
+    assert!(user.is_staff && user.is_superuser && user.is_active);
+    assert_eq!(
+        user.email.map(|e| e.to_string()).as_deref(),
+        Some("root@example.com")
+    );
+    assert!(
+        credentials.password_hash.starts_with("$2b$04$"),
+        "bcrypt at the configured cost"
+    );
+    assert!(auth::verify_password(
+        "plum-tree-42-river",
+        &credentials.password_hash
+    ));
+
+    let again = createsuperuser(db.url(), "root", "plum-tree-42-river");
+    assert_fails_with_one_line(&again, "a user named root already exists");
+}
+
+fn createsuperuser_refuses_weak_passwords(db: &TestDb) {
+    let output = createsuperuser(db.url(), "admin", "admin123");
+    assert_fails_with_one_line(&output, "The password is too similar to the username.");
+    let output = createsuperuser(db.url(), "admin", "123");
+    assert_fails_with_one_line(&output, "This password is too short.");
+    assert_eq!(store::users::count(&mut db.conn()).expect("count"), 0);
+}
+
+store::backend_tests!(
+    createsuperuser_makes_a_staff_user_with_a_bcrypt_hash,
+    createsuperuser_refuses_weak_passwords,
+);
