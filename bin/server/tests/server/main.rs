@@ -1,6 +1,9 @@
 //! End-to-end tests of the server: the real application on a real socket,
 //! and the real binary as a process.
-#![allow(clippy::expect_used, reason = "a test fails by panicking with a message")]
+#![allow(
+    clippy::expect_used,
+    reason = "a test fails by panicking with a message"
+)]
 
 mod health;
 mod helpers;

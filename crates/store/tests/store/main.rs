@@ -1,5 +1,8 @@
 //! Store integration tests, each run on SQLite and on PostgreSQL.
-#![allow(clippy::expect_used, reason = "a test fails by panicking with a message")]
+#![allow(
+    clippy::expect_used,
+    reason = "a test fails by panicking with a message"
+)]
 
 mod attendances;
 mod events;
