@@ -1,12 +1,24 @@
-//! Authentication and authorization for the event backend.
+//! Authentication and authorization for the event backend: password
+//! hashing and rules, JWT access and refresh tokens, CSRF tokens, login
+//! throttling, key derivation for sessions, and the organizer policy.
 //!
-//! Everything here is synchronous; bcrypt is deliberately slow, so callers
-//! on an async executor run [`hash_password`] and [`verify_password`] on a
-//! blocking thread pool.
+//! Everything here is synchronous and free of web-framework types; bcrypt
+//! is deliberately slow, so callers on an async executor run
+//! [`hash_password`] and [`verify_password`] on a blocking thread pool.
 
+mod csrf;
+mod jwt;
+mod keys;
 mod password;
+mod policy;
+mod throttle;
 
+pub use csrf::{csrf_tokens_match, new_csrf_token};
+pub use jwt::{Claims, TokenConfig, TokenError, TokenPair, TokenType};
+pub use keys::derive_key;
 pub use password::{
     hash_password, validate_password, verify_password, PasswordError, UserAttributes,
     DEFAULT_BCRYPT_COST,
 };
+pub use policy::{is_organizer_or_read_only, Decision, Method};
+pub use throttle::FailureThrottle;

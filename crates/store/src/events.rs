@@ -76,7 +76,8 @@ impl EventOrder {
 /// Which events a listing shows.
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter {
-    /// Case-insensitive substring of the name.
+    /// Terms (separated by whitespace or commas) that must each be a
+    /// case-insensitive substring of the name.
     pub search: Option<String>,
     /// Exactly this date.
     pub date: Option<NaiveDate>,
@@ -233,8 +234,13 @@ type FilteredEvents<'a> =
 
 fn filtered(filter: &EventFilter) -> FilteredEvents<'static> {
     let mut query = events::table.left_join(users::table).into_boxed();
-    if let Some(search) = filter.search.as_deref().filter(|s| !s.is_empty()) {
-        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+    // Like DRF's SearchFilter: every whitespace- or comma-separated term must match.
+    let terms = filter.search.as_deref().unwrap_or_default();
+    for term in terms
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+    {
+        let pattern = format!("%{}%", escape_like(&term.to_lowercase()));
         query = query.filter(lower(events::name).like(pattern).escape('\\'));
     }
     if let Some(date) = filter.date {

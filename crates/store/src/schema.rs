@@ -49,4 +49,17 @@ diesel::table! {
 diesel::joinable!(events -> users (organizer_id));
 diesel::joinable!(attendances -> users (user_id));
 diesel::joinable!(attendances -> events (event_id));
-diesel::allow_tables_to_appear_in_same_query!(users, events, attendances);
+
+diesel::table! {
+    use diesel::sql_types::*;
+
+    token_blacklist (jti) {
+        jti -> Text,
+        user_id -> BigInt,
+        expires_at -> Timestamp,
+        blacklisted_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(token_blacklist -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(users, events, attendances, token_blacklist);

@@ -106,6 +106,12 @@ fn search_is_case_insensitive_and_literal(db: &TestDb) {
         "_ matches itself"
     );
     assert_eq!(search("").len(), 4, "an empty search filters nothing");
+    assert_eq!(
+        names(&search("to RUST")),
+        ["Intro to rust"],
+        "every term must match"
+    );
+    assert_eq!(names(&search(" off,sale ")), ["50% off sale"]);
 }
 
 fn filters_on_1000_events_with_pages_and_counts(db: &TestDb) {

@@ -9,4 +9,5 @@ mod events;
 mod fixtures;
 mod listing;
 mod setup;
+mod token_blacklist;
 mod users;

@@ -1,0 +1,43 @@
+use subtle::ConstantTimeEq;
+
+const TOKEN_CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const TOKEN_LEN: usize = 32;
+
+/// A fresh random CSRF token (32 letters and digits, like Django's secret).
+pub fn new_csrf_token() -> String {
+    let mut bytes = [0u8; TOKEN_LEN];
+    // Without system randomness nothing secure can be done; fail loudly.
+    #[allow(clippy::expect_used, reason = "no randomness means no security; abort")]
+    getrandom::fill(&mut bytes).expect("system randomness is available");
+    bytes
+        .iter()
+        .map(|b| char::from(TOKEN_CHARS[usize::from(*b) % TOKEN_CHARS.len()]))
+        .collect()
+}
+
+/// Compares the header's token with the cookie's in constant time.
+pub fn csrf_tokens_match(header: &str, cookie: &str) -> bool {
+    !cookie.is_empty() && bool::from(header.as_bytes().ct_eq(cookie.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_alphanumerics() {
+        let (a, b) = (new_csrf_token(), new_csrf_token());
+        assert_eq!(a.len(), 32);
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn match_requires_equal_non_empty_tokens() {
+        let token = new_csrf_token();
+        assert!(csrf_tokens_match(&token, &token));
+        assert!(!csrf_tokens_match(&token, &new_csrf_token()));
+        assert!(!csrf_tokens_match("", ""));
+        assert!(!csrf_tokens_match(&token[..31], &token));
+    }
+}
