@@ -2,7 +2,7 @@
 
 use std::net::{SocketAddr, TcpListener};
 
-use actix_web::{web, App, HttpServer};
+use actix_web::{App, HttpServer};
 use anyhow::Context;
 use store::{DatabaseUrl, DbPool};
 use tracing_actix_web::TracingLogger;
@@ -42,12 +42,15 @@ impl Application {
         let blocking_threads = (settings.database_pool_size as usize)
             .div_ceil(workers)
             .max(1);
-        let state = web::Data::new(api::ApiState::new(pool));
+        let secret = settings
+            .secret_key
+            .as_ref()
+            .context("no secret key: set SECRET_KEY")?;
+        let state = api::ApiState::new(pool, settings.api_config(), secret.expose());
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(TracingLogger::default())
-                .app_data(state.clone())
-                .configure(api::configure)
+                .configure(|cfg| api::configure(cfg, &state))
         })
         .workers(workers)
         .worker_max_blocking_threads(blocking_threads)

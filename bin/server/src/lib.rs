@@ -16,6 +16,11 @@ pub use settings::Settings;
 /// `server serve`: migrate, then serve until SIGINT or SIGTERM.
 pub fn serve(settings: &Settings) -> anyhow::Result<()> {
     telemetry::init(settings.log_format);
+    let secret = secret::resolve(settings.secret_key.as_ref(), &settings.secret_key_file())?;
+    let settings = &Settings {
+        secret_key: Some(secret),
+        ..settings.clone()
+    };
     let pool = app::open_database(settings)?;
     let listener = std::net::TcpListener::bind(settings.bind)
         .with_context(|| format!("cannot listen on {}", settings.bind))?;

@@ -49,6 +49,54 @@ pub struct Settings {
     /// bcrypt work factor for new password hashes (4..=31).
     #[arg(long, env = "BCRYPT_COST", default_value_t = auth::DEFAULT_BCRYPT_COST, value_parser = clap::value_parser!(u32).range(4..=31), global = true)]
     pub bcrypt_cost: u32,
+
+    /// Paginate every listing with this page size, as DRF's PAGE_SIZE does.
+    #[arg(long, env = "PAGE_SIZE", value_parser = clap::value_parser!(u32).range(1..=1000), global = true)]
+    pub page_size: Option<u32>,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "MAX_BODY_SIZE", default_value_t = 1024 * 1024, global = true)]
+    pub max_body_size: usize,
+
+    /// Seconds an access token is valid.
+    #[arg(
+        long,
+        env = "ACCESS_TOKEN_LIFETIME",
+        default_value_t = 300,
+        global = true
+    )]
+    pub access_token_lifetime: u64,
+
+    /// Seconds a refresh token is valid.
+    #[arg(
+        long,
+        env = "REFRESH_TOKEN_LIFETIME",
+        default_value_t = 86_400,
+        global = true
+    )]
+    pub refresh_token_lifetime: u64,
+
+    /// Send session and CSRF cookies over HTTPS only.
+    #[arg(long, env = "SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub secure_cookies: bool,
+
+    /// Failed logins allowed per client address within LOGIN_THROTTLE_WINDOW.
+    #[arg(
+        long,
+        env = "LOGIN_THROTTLE_FAILURES",
+        default_value_t = 10,
+        global = true
+    )]
+    pub login_throttle_failures: usize,
+
+    /// Seconds failed logins are counted for.
+    #[arg(
+        long,
+        env = "LOGIN_THROTTLE_WINDOW",
+        default_value_t = 300,
+        global = true
+    )]
+    pub login_throttle_window: u64,
 }
 
 /// How log lines are written.
@@ -66,6 +114,20 @@ impl Settings {
         store::PoolOptions {
             max_size: self.database_pool_size,
             connection_timeout: Duration::from_secs(self.database_timeout),
+        }
+    }
+
+    /// The API's settings.
+    pub fn api_config(&self) -> api::ApiConfig {
+        api::ApiConfig {
+            page_size: self.page_size,
+            max_body_bytes: self.max_body_size,
+            access_token_lifetime: Duration::from_secs(self.access_token_lifetime),
+            refresh_token_lifetime: Duration::from_secs(self.refresh_token_lifetime),
+            bcrypt_cost: self.bcrypt_cost,
+            secure_cookies: self.secure_cookies,
+            login_failures_allowed: self.login_throttle_failures,
+            login_failure_window: Duration::from_secs(self.login_throttle_window),
         }
     }
 

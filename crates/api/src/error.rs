@@ -1,23 +1,141 @@
 //! The API's errors and their one mapping to HTTP.
 //!
-//! Policy: every error body is JSON in the contract's shape. Client errors
-//! say what was wrong; server errors (5xx) log the whole cause chain and
+//! Policy: every error body is JSON in the contract's shape (DRF's).
+//! Client errors say what was wrong; server errors (5xx) log the cause and
 //! answer with a fixed message, so no internal detail reaches a client.
+//! Every 401 carries `WWW-Authenticate: Bearer realm="api"`, as DRF does
+//! when JWT is the first authentication class.
 
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use serde_json::json;
+use auth::{TokenError, TokenType};
+use serde_json::{json, Map, Value};
 use store::StoreError;
+
+use crate::fields::FieldErrors;
+
+/// The `WWW-Authenticate` challenge of every 401.
+pub const WWW_AUTHENTICATE: &str = "Bearer realm=\"api\"";
 
 /// An error a handler returns.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// Field errors: 400 `{"field": ["message"]}`.
+    #[error("invalid input: {0:?}")]
+    Validation(FieldErrors),
+    /// A request that cannot be read, e.g. malformed JSON: 400 `{"detail": ..}`.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// No credentials on an endpoint that needs them: 401.
+    #[error("not authenticated")]
+    NotAuthenticated,
+    /// Credentials were given and refused: 401 `{"detail": .., "code": ..}`.
+    #[error("authentication failed: {detail}")]
+    AuthenticationFailed {
+        /// The message.
+        detail: String,
+        /// simplejwt's error code, when it gives one.
+        code: Option<&'static str>,
+    },
+    /// A bad access token on an authenticated request: 401 with simplejwt's `messages`.
+    #[error("invalid access token: {0}")]
+    InvalidAccessToken(TokenError),
+    /// Authenticated, but not allowed: 403.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// No such object, or no such path: 404.
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    /// A method the resource does not serve: 405 with `Allow`.
+    #[error("method {method} not allowed")]
+    MethodNotAllowed {
+        /// The method used.
+        method: String,
+        /// The `Allow` header value.
+        allow: &'static str,
+    },
+    /// Body over the configured limit: 413.
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// A body type the API does not parse: 415.
+    #[error("unsupported media type {0:?}")]
+    UnsupportedMediaType(String),
+    /// Too many failed attempts: 429 with `Retry-After`.
+    #[error("throttled for {0} s")]
+    Throttled(u64),
     /// The database is unreachable or saturated: 503.
     #[error("database unavailable: {0}")]
     Unavailable(String),
     /// Anything unexpected: 500, with the cause logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// The 404 detail for event ids that are malformed or unknown.
+pub const NO_EVENT: &str = "No Event matches the given query.";
+
+impl ApiError {
+    /// A token error at the token endpoints: 401 `{"detail", "code": "token_not_valid"}`.
+    pub fn token_not_valid(err: TokenError) -> Self {
+        Self::AuthenticationFailed {
+            detail: err.to_string(),
+            code: Some("token_not_valid"),
+        }
+    }
+
+    /// A validation error on one field.
+    pub fn field(name: &str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::default();
+        errors.add(name, message);
+        Self::Validation(errors)
+    }
+
+    fn body(&self) -> Value {
+        match self {
+            Self::Validation(errors) => errors.to_json(),
+            Self::BadRequest(detail) | Self::Forbidden(detail) => json!({ "detail": detail }),
+            Self::NotAuthenticated => {
+                json!({ "detail": "Authentication credentials were not provided." })
+            }
+            Self::AuthenticationFailed { detail, code } => {
+                let mut body = Map::new();
+                body.insert("detail".to_owned(), json!(detail));
+                if let Some(code) = code {
+                    body.insert("code".to_owned(), json!(code));
+                }
+                Value::Object(body)
+            }
+            Self::InvalidAccessToken(err) => json!({
+                "detail": "Given token not valid for any token type",
+                "code": "token_not_valid",
+                "messages": [{
+                    "token_class": TokenType::Access.class_name(),
+                    "token_type": TokenType::Access.as_str(),
+                    "message": err.to_string(),
+                }],
+            }),
+            Self::NotFound(detail) => json!({ "detail": detail }),
+            Self::MethodNotAllowed { method, .. } => {
+                json!({ "detail": format!("Method \"{method}\" not allowed.") })
+            }
+            Self::PayloadTooLarge => json!({ "detail": "Request body too large." }),
+            Self::UnsupportedMediaType(media_type) => {
+                json!({ "detail": format!("Unsupported media type \"{media_type}\" in request.") })
+            }
+            Self::Throttled(seconds) => json!({
+                "detail": format!("Request was throttled. Expected available in {seconds} second{}.", if *seconds == 1 { "" } else { "s" })
+            }),
+            Self::Unavailable(reason) => {
+                tracing::warn!(%reason, "database unavailable");
+                json!({ "detail": "Service temporarily unavailable." })
+            }
+            Self::Internal(cause) => {
+                tracing::error!(%cause, "request failed");
+                json!({ "detail": "A server error occurred." })
+            }
+        }
+    }
 }
 
 impl From<StoreError> for ApiError {
@@ -35,25 +153,46 @@ impl From<actix_web::error::BlockingError> for ApiError {
     }
 }
 
+impl From<FieldErrors> for ApiError {
+    fn from(errors: FieldErrors) -> Self {
+        Self::Validation(errors)
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
+            Self::Validation(_) | Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::NotAuthenticated
+            | Self::AuthenticationFailed { .. }
+            | Self::InvalidAccessToken(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        let detail = match self {
-            Self::Unavailable(reason) => {
-                tracing::warn!(%reason, "database unavailable");
-                "Service temporarily unavailable."
+        let mut response = HttpResponse::build(self.status_code());
+        match self {
+            Self::NotAuthenticated
+            | Self::AuthenticationFailed { .. }
+            | Self::InvalidAccessToken(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, WWW_AUTHENTICATE));
             }
-            Self::Internal(cause) => {
-                tracing::error!(%cause, "request failed");
-                "A server error occurred."
+            Self::MethodNotAllowed { allow, .. } => {
+                response.insert_header((header::ALLOW, HeaderValue::from_static(allow)));
             }
-        };
-        HttpResponse::build(self.status_code()).json(json!({ "detail": detail }))
+            Self::Throttled(seconds) => {
+                response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+            }
+            _ => {}
+        }
+        response.json(self.body())
     }
 }

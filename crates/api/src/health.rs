@@ -11,12 +11,14 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// 200 while the process serves requests.
-async fn healthz() -> HttpResponse {
+#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "`{\"status\": \"ok\"}`")))]
+pub(crate) async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
 /// 200 when the database answers a query, 503 otherwise.
-async fn readyz(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
-    with_conn(&state.pool, store::check_health).await?;
+#[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, description = "`{\"status\": \"ok\"}`"), (status = 503, body = crate::representations::DetailBody)))]
+pub(crate) async fn readyz(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
+    with_conn(&state.pool, |conn| Ok(store::check_health(conn)?)).await?;
     Ok(HttpResponse::Ok().json(json!({ "status": "ok" })))
 }

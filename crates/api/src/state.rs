@@ -1,15 +1,91 @@
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use actix_web::cookie::Key;
+use auth::{FailureThrottle, TokenConfig};
 use store::DbPool;
 
-/// What handlers share: the database pool and the API's settings.
+/// The API's settings.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// Page size applied when a listing has no `limit` (DRF's `PAGE_SIZE`);
+    /// `None` lists everything as a bare array.
+    pub page_size: Option<u32>,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// How long access tokens live.
+    pub access_token_lifetime: Duration,
+    /// How long refresh tokens live.
+    pub refresh_token_lifetime: Duration,
+    /// bcrypt work factor for new passwords.
+    pub bcrypt_cost: u32,
+    /// Mark the session and CSRF cookies `Secure` (HTTPS only).
+    pub secure_cookies: bool,
+    /// Failed logins allowed per client address within `login_failure_window`.
+    pub login_failures_allowed: usize,
+    /// The window failed logins are counted in.
+    pub login_failure_window: Duration,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            page_size: None,
+            max_body_bytes: 1024 * 1024,
+            access_token_lifetime: Duration::from_secs(5 * 60),
+            refresh_token_lifetime: Duration::from_secs(24 * 60 * 60),
+            bcrypt_cost: auth::DEFAULT_BCRYPT_COST,
+            secure_cookies: false,
+            login_failures_allowed: 10,
+            login_failure_window: Duration::from_secs(5 * 60),
+        }
+    }
+}
+
+/// What handlers share: the database pool, settings and keys.
 #[derive(Clone)]
 pub struct ApiState {
     /// Connections to the database.
     pub pool: DbPool,
+    /// The settings.
+    pub config: Arc<ApiConfig>,
+    /// Signs and checks JWTs.
+    pub tokens: TokenConfig,
+    /// Signs and encrypts the session cookie.
+    pub session_key: Key,
+    /// Counts failed logins.
+    pub login_throttle: Arc<FailureThrottle>,
+    /// A hash checked against when a login names no account, computed once.
+    dummy_hash: Arc<OnceLock<String>>,
 }
 
 impl ApiState {
-    /// State around an existing pool.
-    pub fn new(pool: DbPool) -> Self {
-        Self { pool }
+    /// State for a pool, settings and the server's secret key.
+    pub fn new(pool: DbPool, config: ApiConfig, secret_key: &str) -> Self {
+        let to_chrono =
+            |d: Duration| chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+        let tokens = TokenConfig::new(
+            &auth::derive_key(secret_key, "jwt"),
+            to_chrono(config.access_token_lifetime),
+            to_chrono(config.refresh_token_lifetime),
+        );
+        let login_throttle = Arc::new(FailureThrottle::new(
+            config.login_failures_allowed,
+            config.login_failure_window,
+        ));
+        Self {
+            pool,
+            tokens,
+            session_key: Key::from(&auth::derive_key(secret_key, "session")),
+            login_throttle,
+            config: Arc::new(config),
+            dummy_hash: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// A bcrypt hash at the configured cost that matches no password anyone
+    /// types. Computing it is slow: call it off the async executor.
+    pub(crate) fn dummy_password_hash(&self) -> Arc<OnceLock<String>> {
+        Arc::clone(&self.dummy_hash)
     }
 }

@@ -37,7 +37,10 @@ fn readyz_is_503_when_no_connection_is_available(db: &TestDb) {
         let url = store::DatabaseUrl::parse(db.url()).expect("url");
         let pool = store::build_pool(&url, options).expect("pool");
         let held = pool.get().expect("the only connection");
-        let app = TestApp::spawn_with(pool.clone(), &settings(&["--database-url", db.url()]));
+        let app = TestApp::spawn_with(
+            pool.clone(),
+            &settings(&["--database-url", db.url(), "--secret-key", "test-secret"]),
+        );
 
         let mut response = app
             .client

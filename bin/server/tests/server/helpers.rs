@@ -26,7 +26,10 @@ pub fn settings(args: &[&str]) -> Settings {
 impl TestApp {
     /// Starts the application on `db` with default settings.
     pub fn spawn(db: &TestDb) -> Self {
-        Self::spawn_with(db.pool().clone(), &settings(&["--database-url", db.url()]))
+        Self::spawn_with(
+            db.pool().clone(),
+            &settings(&["--database-url", db.url(), "--secret-key", "test-secret"]),
+        )
     }
 
     /// Starts the application on `pool` with the given settings.

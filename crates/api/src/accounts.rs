@@ -1,0 +1,274 @@
+//! `/api/auth/`: register, log in and out with a session, and read one's account.
+
+use std::time::Instant;
+
+use actix_session::SessionExt;
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::{web, HttpRequest, HttpResponse};
+use domain::{Email, User, Username};
+use serde_json::{Map, Value};
+use store::users::NewUser;
+use store::StoreError;
+
+use crate::blocking::off_executor;
+use crate::body::read_fields;
+use crate::fields::Form;
+use crate::identity::{AuthUser, Caller, State, CSRF_COOKIE, SESSION_USER_KEY};
+use crate::representations::MeBody;
+use crate::routes::{get, resource};
+use crate::{with_conn, ApiError, ApiState};
+
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/auth/register/", "Register", "POST, OPTIONS").route(web::post().to(register)),
+    )
+    .service(resource("/auth/login/", "Login", "POST, OPTIONS").route(web::post().to(login)))
+    .service(resource("/auth/logout/", "Logout", "POST, OPTIONS").route(web::post().to(logout)))
+    .service(resource("/auth/me/", "Me", "GET, HEAD, OPTIONS").route(get().to(me)));
+}
+
+const USERNAME_TAKEN: &str = "A user with that username already exists.";
+const NAME_MAX_CHARS: usize = 150;
+
+/// The body of `register`.
+#[derive(utoipa::ToSchema)]
+#[allow(
+    dead_code,
+    reason = "describes the request body for the OpenAPI document"
+)]
+pub(crate) struct RegisterInput {
+    /// 1 to 150 letters, digits and `@.+-_`.
+    username: String,
+    /// At least 8 characters, not entirely numeric, not like the username.
+    password: String,
+    /// Optional mail address.
+    email: Option<String>,
+    /// Optional given name.
+    first_name: Option<String>,
+    /// Optional family name.
+    last_name: Option<String>,
+}
+
+/// The body of `login` and of `/api/token/`.
+#[derive(utoipa::ToSchema)]
+#[allow(
+    dead_code,
+    reason = "describes the request body for the OpenAPI document"
+)]
+pub(crate) struct CredentialsInput {
+    /// The login name.
+    username: String,
+    /// The password.
+    password: String,
+}
+
+/// Creates an account.
+#[utoipa::path(
+    post, path = "/api/auth/register/", tag = "auth",
+    request_body(content(
+        (RegisterInput = "application/json"),
+        (RegisterInput = "application/x-www-form-urlencoded"),
+        (RegisterInput = "multipart/form-data"),
+    )),
+    responses((status = 201, body = MeBody), (status = 400, body = crate::representations::FieldErrorsBody))
+)]
+pub(crate) async fn register(
+    req: HttpRequest,
+    payload: web::Payload,
+    State(state): State,
+    _caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
+    let mut form = Form::new(&data, false);
+    let username = form.text("username", Username::parse);
+    let password = form.text("password", |raw| {
+        if raw.is_empty() {
+            Err(domain::ValidationError::Blank)
+        } else {
+            Ok(raw.to_owned())
+        }
+    });
+    let email = match form
+        .optional_text("email", Email::MAX_CHARS)
+        .filter(|e| !e.is_empty())
+    {
+        Some(raw) => form.text("email", |_| Email::parse(&raw)).map(Some),
+        None => Some(None),
+    };
+    let first_name = form
+        .optional_text("first_name", NAME_MAX_CHARS)
+        .unwrap_or_default();
+    let last_name = form
+        .optional_text("last_name", NAME_MAX_CHARS)
+        .unwrap_or_default();
+    if let (Some(username), Some(password)) = (&username, &password) {
+        let attributes = auth::UserAttributes {
+            username: username.as_str(),
+            first_name: &first_name,
+            last_name: &last_name,
+            email: email
+                .as_ref()
+                .and_then(|e| e.as_ref())
+                .map_or("", Email::as_str),
+        };
+        for problem in auth::validate_password(password, &attributes) {
+            form.errors.add("password", problem);
+        }
+    }
+    if let Some(name) = username.clone() {
+        let taken = with_conn(
+            &state.pool,
+            move |conn| match store::users::get_by_username(conn, name.as_str()) {
+                Err(StoreError::NotFound) => Ok(false),
+                found => Ok(found.map(|_| true)?),
+            },
+        )
+        .await?;
+        if taken {
+            form.errors.add("username", USERNAME_TAKEN);
+        }
+    }
+    let (username, password, email) = form.finish_with(|| Some((username?, password?, email?)))?;
+
+    let cost = state.config.bcrypt_cost;
+    let password_hash = off_executor(move || auth::hash_password(&password, cost))
+        .await?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let user = with_conn(&state.pool, move |conn| {
+        let new = NewUser {
+            username: &username,
+            email: email.as_ref(),
+            first_name: &first_name,
+            last_name: &last_name,
+            password_hash: &password_hash,
+            is_staff: false,
+            is_superuser: false,
+            is_active: true,
+            date_joined: store::now(),
+        };
+        store::users::create(conn, &new).map_err(|err| match err {
+            StoreError::Conflict(_) => ApiError::field("username", USERNAME_TAKEN),
+            other => other.into(),
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(MeBody::from(&user)))
+}
+
+/// Logs in with a username and password: sets the session cookie and a
+/// fresh `csrftoken` cookie.
+#[utoipa::path(
+    post, path = "/api/auth/login/", tag = "auth",
+    request_body(content(
+        (CredentialsInput = "application/json"),
+        (CredentialsInput = "application/x-www-form-urlencoded"),
+        (CredentialsInput = "multipart/form-data"),
+    )),
+    responses(
+        (status = 200, body = MeBody),
+        (status = 400, body = crate::representations::FieldErrorsBody),
+        (status = 401, body = crate::representations::DetailBody),
+        (status = 429, body = crate::representations::DetailBody),
+    )
+)]
+pub(crate) async fn login(
+    req: HttpRequest,
+    payload: web::Payload,
+    State(state): State,
+    _caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
+    let user = authenticate_credentials(&req, &state, &data).await?;
+    let session = req.get_session();
+    session.renew();
+    session
+        .insert(SESSION_USER_KEY, user.id.0)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let user_id = user.id;
+    with_conn(&state.pool, move |conn| {
+        Ok(store::users::record_login(conn, user_id, store::now())?)
+    })
+    .await?;
+    let csrf = Cookie::build(CSRF_COOKIE, auth::new_csrf_token())
+        .path("/")
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies)
+        .max_age(CookieDuration::days(365))
+        .finish();
+    Ok(HttpResponse::Ok().cookie(csrf).json(MeBody::from(&user)))
+}
+
+/// Ends the session.
+#[utoipa::path(post, path = "/api/auth/logout/", tag = "auth", responses((status = 204, description = "Logged out"), (status = 403, body = crate::representations::DetailBody)))]
+pub(crate) async fn logout(req: HttpRequest, _caller: Caller) -> HttpResponse {
+    req.get_session().purge();
+    HttpResponse::NoContent().finish()
+}
+
+/// The caller's account.
+#[utoipa::path(get, path = "/api/auth/me/", tag = "auth", responses((status = 200, body = MeBody), (status = 401, body = crate::representations::DetailBody)), security(("jwt" = []), ("session" = [])))]
+pub(crate) async fn me(AuthUser(user): AuthUser) -> HttpResponse {
+    HttpResponse::Ok().json(MeBody::from(&user))
+}
+
+/// Checks a username and password (throttling repeated failures per client
+/// address) and returns the active user they belong to.
+pub(crate) async fn authenticate_credentials(
+    req: &HttpRequest,
+    state: &ApiState,
+    data: &Map<String, Value>,
+) -> Result<User, ApiError> {
+    let client = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    if let Err(wait) = state.login_throttle.check(&client, Instant::now()) {
+        return Err(ApiError::Throttled(wait.as_secs_f64().ceil() as u64));
+    }
+    let mut form = Form::new(data, false);
+    let not_blank = |raw: &str| {
+        if raw.is_empty() {
+            Err(domain::ValidationError::Blank)
+        } else {
+            Ok(raw.to_owned())
+        }
+    };
+    let username = form.text("username", not_blank);
+    let password = form.text("password", not_blank);
+    let (username, password) = form.finish_with(|| Some((username?, password?)))?;
+
+    let found = with_conn(
+        &state.pool,
+        move |conn| match store::users::get_credentials(conn, &username) {
+            Err(StoreError::NotFound) => Ok(None),
+            found => Ok(Some(found?)),
+        },
+    )
+    .await?;
+    let dummy = state.dummy_password_hash();
+    let cost = state.config.bcrypt_cost;
+    let user = off_executor(move || match found {
+        Some(credentials) => {
+            auth::verify_password(&password, &credentials.password_hash).then_some(credentials.user)
+        }
+        // Spend the same time as for a real account, so timing doesn't reveal which exist.
+        None => {
+            let hash = dummy.get_or_init(|| {
+                auth::hash_password("no account has this password", cost).unwrap_or_default()
+            });
+            auth::verify_password(&password, hash);
+            None
+        }
+    })
+    .await?;
+    match user {
+        Some(user) if user.is_active => Ok(user),
+        _ => {
+            state.login_throttle.record_failure(&client, Instant::now());
+            Err(ApiError::AuthenticationFailed {
+                detail: "No active account found with the given credentials".to_owned(),
+                code: None,
+            })
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! `/api/events/`: list, create, retrieve, replace, patch and delete events.
+
+use actix_web::http::Method;
+use actix_web::{web, HttpRequest, HttpResponse};
+use auth::Decision;
+use domain::{EventDetail, EventId, EventName, UserId};
+use serde_json::{Map, Value};
+use store::events::{EventChanges, EventFilter, EventOrder, EventQuery, NewEvent};
+use store::StoreError;
+
+use crate::body::read_fields;
+use crate::error::NO_EVENT;
+use crate::fields::{FieldErrors, Form};
+use crate::identity::{AuthUser, Caller, State};
+use crate::listing::{Pagination, QueryParams};
+use crate::representations::{EventBody, EventDetailBody, EventPageBody};
+use crate::routes::{get, resource};
+use crate::{with_conn, ApiError};
+
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/events/", "Event List", "GET, POST, HEAD, OPTIONS")
+            .route(get().to(list))
+            .route(web::post().to(create)),
+    )
+    .service(
+        resource(
+            "/events/{id}/",
+            "Event Instance",
+            "GET, PUT, PATCH, DELETE, HEAD, OPTIONS",
+        )
+        .route(get().to(retrieve))
+        .route(web::put().to(update))
+        .route(web::patch().to(update))
+        .route(web::delete().to(destroy)),
+    );
+}
+
+const INVALID_ORGANIZER: &str =
+    "Select a valid choice. That choice is not one of the available choices.";
+
+/// Lists events, filtered, searched, ordered and optionally paginated.
+#[utoipa::path(
+    get, path = "/api/events/", tag = "events",
+    params(
+        ("search" = Option<String>, Query, description = "Terms that must each appear in the name (case-insensitive)"),
+        ("ordering" = Option<String>, Query, description = "`date`, `-date`, `name`, `-name`, comma-separated"),
+        ("date" = Option<String>, Query, description = "Exactly this date (YYYY-MM-DD)"),
+        ("date_after" = Option<String>, Query, description = "On or after this date"),
+        ("date_before" = Option<String>, Query, description = "On or before this date"),
+        ("organizer" = Option<i64>, Query, description = "Organizer's user id"),
+        ("limit" = Option<i64>, Query, description = "Page size (at most 1000); turns on the paginated envelope"),
+        ("offset" = Option<i64>, Query, description = "Events to skip"),
+    ),
+    responses(
+        (status = 200, description = "A bare array, or a page when `limit` is given or PAGE_SIZE is set", body = Vec<EventBody>),
+        (status = 400, description = "A bad filter value", body = crate::representations::FieldErrorsBody),
+    )
+)]
+pub(crate) async fn list(
+    req: HttpRequest,
+    State(state): State,
+    _caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let params = QueryParams::of(&req);
+    let mut errors = FieldErrors::default();
+    let filter = EventFilter {
+        search: params.get("search").map(str::to_owned),
+        date: params.date("date", &mut errors),
+        date_after: params.date("date_after", &mut errors),
+        date_before: params.date("date_before", &mut errors),
+        organizer: None,
+    };
+    let organizer = match params.non_empty("organizer").map(str::parse::<i64>) {
+        Some(Ok(id)) => Some(UserId(id)),
+        Some(Err(_)) => {
+            errors.add("organizer", INVALID_ORGANIZER);
+            None
+        }
+        None => None,
+    };
+    errors.into_result()?;
+    let page = Pagination::of(&params, state.config.page_size);
+    let query = EventQuery {
+        filter: EventFilter {
+            organizer,
+            ..filter
+        },
+        ordering: params
+            .get("ordering")
+            .map(EventOrder::parse_list)
+            .unwrap_or_default(),
+        limit: page.map(|p| p.limit),
+        offset: page.map_or(0, |p| p.offset),
+    };
+    let (count, events) = with_conn(&state.pool, move |conn| {
+        if let Some(id) = organizer {
+            match store::users::get(conn, id) {
+                Err(StoreError::NotFound) => {
+                    return Err(ApiError::field("organizer", INVALID_ORGANIZER))
+                }
+                other => other?,
+            };
+        }
+        Ok(match page {
+            Some(_) => {
+                let found = store::events::list_page(conn, &query)?;
+                (Some(found.total), found.events)
+            }
+            None => (None, store::events::list(conn, &query)?),
+        })
+    })
+    .await?;
+    let results: Vec<EventBody> = events.iter().map(EventBody::from).collect();
+    Ok(match (page, count) {
+        (Some(page), Some(count)) => {
+            let (next, previous) = page.links(&req, count);
+            HttpResponse::Ok().json(EventPageBody {
+                count,
+                next,
+                previous,
+                results,
+            })
+        }
+        _ => HttpResponse::Ok().json(results),
+    })
+}
+
+/// Creates an event organized by the caller.
+#[utoipa::path(
+    post, path = "/api/events/", tag = "events",
+    request_body(content(
+        (EventInput = "application/json"),
+        (EventInput = "application/x-www-form-urlencoded"),
+        (EventInput = "multipart/form-data"),
+    )),
+    responses(
+        (status = 201, body = EventDetailBody),
+        (status = 400, body = crate::representations::FieldErrorsBody),
+        (status = 401, body = crate::representations::DetailBody),
+    ),
+    security(("jwt" = []), ("session" = []))
+)]
+pub(crate) async fn create(
+    req: HttpRequest,
+    payload: web::Payload,
+    State(state): State,
+    AuthUser(user): AuthUser,
+) -> Result<HttpResponse, ApiError> {
+    let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
+    let mut form = Form::new(&data, false);
+    let name = form.text("name", EventName::parse);
+    let date = form.date("date");
+    let new = form.finish_with(|| {
+        Some(NewEvent {
+            name: name?,
+            date: date?,
+            organizer_id: Some(user.id),
+        })
+    })?;
+    let event = with_conn(&state.pool, move |conn| {
+        store::write_transaction(conn, |conn| Ok(store::events::create(conn, &new)?))
+    })
+    .await?;
+    let detail = EventDetail {
+        event,
+        organizer: Some(user),
+        attendances: Vec::new(),
+    };
+    Ok(HttpResponse::Created().json(EventDetailBody::from(&detail)))
+}
+
+/// An event with its organizer and attendances.
+#[utoipa::path(
+    get, path = "/api/events/{id}/", tag = "events",
+    params(("id" = uuid::Uuid, Path, description = "The event's id")),
+    responses((status = 200, body = EventDetailBody), (status = 404, body = crate::representations::DetailBody))
+)]
+pub(crate) async fn retrieve(
+    path: web::Path<String>,
+    State(state): State,
+    _caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let id = event_id(&path)?;
+    let detail = with_conn(&state.pool, move |conn| {
+        store::events::get_detail(conn, id).map_err(event_not_found)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(EventDetailBody::from(&detail)))
+}
+
+/// Replaces (PUT: every writable field) or changes (PATCH) an event; organizer only.
+#[utoipa::path(
+    put, path = "/api/events/{id}/", tag = "events",
+    params(("id" = uuid::Uuid, Path, description = "The event's id")),
+    request_body(content(
+        (EventInput = "application/json"),
+        (EventInput = "application/x-www-form-urlencoded"),
+        (EventInput = "multipart/form-data"),
+    )),
+    responses(
+        (status = 200, body = EventDetailBody),
+        (status = 400, body = crate::representations::FieldErrorsBody),
+        (status = 401, body = crate::representations::DetailBody),
+        (status = 403, body = crate::representations::DetailBody),
+        (status = 404, body = crate::representations::DetailBody),
+    ),
+    security(("jwt" = []), ("session" = []))
+)]
+pub(crate) async fn update(
+    req: HttpRequest,
+    payload: web::Payload,
+    path: web::Path<String>,
+    State(state): State,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let caller_id = permitted_caller(&req, &caller)?;
+    let id = event_id(&path)?;
+    let partial = req.method() == Method::PATCH;
+    // Read now, judged after the permission checks, as DRF orders them.
+    let body = read_fields(&req, payload, state.config.max_body_bytes).await;
+    let method = method_of(&req);
+    let detail = with_conn(&state.pool, move |conn| {
+        store::write_transaction(conn, |conn| {
+            let event = store::events::get(conn, id).map_err(event_not_found)?;
+            check(auth::is_organizer_or_read_only(
+                method,
+                Some(caller_id),
+                Some(event.organizer_id),
+            ))?;
+            let changes = event_changes(&body?, partial)?;
+            store::events::update(conn, id, &changes)?;
+            Ok(store::events::get_detail(conn, id)?)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(EventDetailBody::from(&detail)))
+}
+
+/// Deletes an event and its attendances; organizer only.
+#[utoipa::path(
+    delete, path = "/api/events/{id}/", tag = "events",
+    params(("id" = uuid::Uuid, Path, description = "The event's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, body = crate::representations::DetailBody),
+        (status = 403, body = crate::representations::DetailBody),
+        (status = 404, body = crate::representations::DetailBody),
+    ),
+    security(("jwt" = []), ("session" = []))
+)]
+pub(crate) async fn destroy(
+    req: HttpRequest,
+    path: web::Path<String>,
+    State(state): State,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let caller_id = permitted_caller(&req, &caller)?;
+    let id = event_id(&path)?;
+    let method = method_of(&req);
+    with_conn(&state.pool, move |conn| {
+        store::write_transaction(conn, |conn| {
+            let event = store::events::get(conn, id).map_err(event_not_found)?;
+            check(auth::is_organizer_or_read_only(
+                method,
+                Some(caller_id),
+                Some(event.organizer_id),
+            ))?;
+            Ok(store::events::delete(conn, id)?)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The writable fields of an event.
+#[derive(utoipa::ToSchema)]
+#[allow(
+    dead_code,
+    reason = "describes the request body for the OpenAPI document"
+)]
+pub(crate) struct EventInput {
+    /// 1 to 100 characters; surrounding whitespace is trimmed.
+    name: String,
+    /// `YYYY-MM-DD`.
+    date: chrono::NaiveDate,
+}
+
+fn event_changes(data: &Map<String, Value>, partial: bool) -> Result<EventChanges, ApiError> {
+    let mut form = Form::new(data, partial);
+    let name = form.text("name", EventName::parse);
+    let date = form.date("date");
+    form.finish()?;
+    Ok(EventChanges { name, date })
+}
+
+/// The view-level permission check: only a logged-in user may write.
+fn permitted_caller(req: &HttpRequest, caller: &Caller) -> Result<UserId, ApiError> {
+    check(auth::is_organizer_or_read_only(
+        method_of(req),
+        caller.id(),
+        None,
+    ))?;
+    caller.id().ok_or(ApiError::NotAuthenticated)
+}
+
+pub(crate) fn method_of(req: &HttpRequest) -> auth::Method {
+    auth::Method::parse(req.method().as_str()).unwrap_or(auth::Method::Post)
+}
+
+pub(crate) fn check(decision: Decision) -> Result<(), ApiError> {
+    match decision {
+        Decision::Allow => Ok(()),
+        Decision::Unauthenticated => Err(ApiError::NotAuthenticated),
+        Decision::Forbidden => Err(ApiError::Forbidden(
+            "You do not have permission to perform this action.".to_owned(),
+        )),
+    }
+}
+
+/// Reads an event id from the path; anything but a UUID names no event.
+pub(crate) fn event_id(raw: &str) -> Result<EventId, ApiError> {
+    raw.parse().map_err(|_| ApiError::NotFound(NO_EVENT))
+}
+
+/// Maps "no such row" to the contract's 404 for events.
+pub(crate) fn event_not_found(err: StoreError) -> ApiError {
+    match err {
+        StoreError::NotFound => ApiError::NotFound(NO_EVENT),
+        other => other.into(),
+    }
+}

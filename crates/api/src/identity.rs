@@ -1,0 +1,200 @@
+//! Who is calling: a JWT bearer token first, then the session cookie, with
+//! CSRF enforced on unsafe requests authenticated by session.
+
+use std::future::{ready, Ready};
+
+use actix_session::SessionExt;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use auth::TokenType;
+use domain::{User, UserId};
+use futures_util::future::LocalBoxFuture;
+use store::StoreError;
+
+use crate::{with_conn, ApiError, ApiState};
+
+/// The session key holding the user id (Django's name for it).
+pub(crate) const SESSION_USER_KEY: &str = "_auth_user_id";
+/// The CSRF cookie and header (Django's names).
+pub(crate) const CSRF_COOKIE: &str = "csrftoken";
+const CSRF_HEADER: &str = "X-CSRFToken";
+
+/// The caller of a request: a user, or anonymous.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The authenticated user, if any.
+    pub user: Option<User>,
+    /// Whether the session cookie (not a token) authenticated the user.
+    pub via_session: bool,
+}
+
+impl Caller {
+    /// The user's id, if authenticated.
+    pub fn id(&self) -> Option<UserId> {
+        self.user.as_ref().map(|u| u.id)
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { identify(&req).await })
+    }
+}
+
+/// An authenticated caller; anonymous requests get 401.
+#[derive(Debug, Clone)]
+pub struct AuthUser(pub User);
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            identify(&req)
+                .await?
+                .user
+                .map(AuthUser)
+                .ok_or(ApiError::NotAuthenticated)
+        })
+    }
+}
+
+/// The shared state, which every API route needs.
+pub(crate) struct State(pub web::Data<ApiState>);
+
+impl FromRequest for State {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(state_of(req).map(State))
+    }
+}
+
+pub(crate) fn state_of(req: &HttpRequest) -> Result<web::Data<ApiState>, ApiError> {
+    req.app_data::<web::Data<ApiState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal("ApiState is not registered as app data".to_owned()))
+}
+
+async fn identify(req: &HttpRequest) -> Result<Caller, ApiError> {
+    if let Some(known) = req.extensions().get::<Caller>() {
+        return Ok(known.clone());
+    }
+    let state = state_of(req)?;
+    let caller = match bearer_token(req)? {
+        Some(token) => {
+            let claims = state
+                .tokens
+                .decode(&token, TokenType::Access)
+                .map_err(ApiError::InvalidAccessToken)?;
+            let user = with_conn(&state.pool, move |c| {
+                match store::users::get(c, claims.user_id) {
+                    Err(StoreError::NotFound) => Err(ApiError::AuthenticationFailed {
+                        detail: "User not found".to_owned(),
+                        code: Some("user_not_found"),
+                    }),
+                    found => Ok(found?),
+                }
+            })
+            .await?;
+            if !user.is_active {
+                return Err(ApiError::AuthenticationFailed {
+                    detail: "User is inactive".to_owned(),
+                    code: Some("user_inactive"),
+                });
+            }
+            Caller {
+                user: Some(user),
+                via_session: false,
+            }
+        }
+        None => session_caller(req, &state).await?,
+    };
+    if caller.via_session && !is_safe(req) {
+        check_csrf(req)?;
+    }
+    req.extensions_mut().insert(caller.clone());
+    Ok(caller)
+}
+
+/// The bearer token of the `Authorization` header. Other schemes are left
+/// to other authenticators (here: none, so the caller is anonymous).
+fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| bad_authorization_header())?;
+    let parts: Vec<&str> = value.split_whitespace().collect();
+    match parts.as_slice() {
+        [] => Ok(None),
+        [scheme, ..] if *scheme != "Bearer" => Ok(None),
+        [_, token] => Ok(Some((*token).to_owned())),
+        _ => Err(bad_authorization_header()),
+    }
+}
+
+fn bad_authorization_header() -> ApiError {
+    ApiError::AuthenticationFailed {
+        detail: "Authorization header must contain two space-delimited values".to_owned(),
+        code: Some("bad_authorization_header"),
+    }
+}
+
+/// The user the session cookie names; anonymous when there is none, or the
+/// account is gone or deactivated (the session is then ended).
+async fn session_caller(req: &HttpRequest, state: &ApiState) -> Result<Caller, ApiError> {
+    let anonymous = Caller {
+        user: None,
+        via_session: false,
+    };
+    let session = req.get_session();
+    let Ok(Some(id)) = session.get::<i64>(SESSION_USER_KEY) else {
+        return Ok(anonymous);
+    };
+    let user = with_conn(&state.pool, move |c| {
+        match store::users::get(c, UserId(id)) {
+            Err(StoreError::NotFound) => Ok(None),
+            found => Ok(Some(found?)),
+        }
+    })
+    .await?;
+    match user {
+        Some(user) if user.is_active => Ok(Caller {
+            user: Some(user),
+            via_session: true,
+        }),
+        _ => {
+            session.purge();
+            Ok(anonymous)
+        }
+    }
+}
+
+fn is_safe(req: &HttpRequest) -> bool {
+    auth::Method::parse(req.method().as_str()).is_some_and(auth::Method::is_safe)
+}
+
+/// Django's double-submit check: the `X-CSRFToken` header must equal the
+/// `csrftoken` cookie.
+fn check_csrf(req: &HttpRequest) -> Result<(), ApiError> {
+    let failed = |reason: &str| Err(ApiError::Forbidden(format!("CSRF Failed: {reason}")));
+    let Some(cookie) = req.cookie(CSRF_COOKIE) else {
+        return failed("CSRF cookie not set.");
+    };
+    let Some(header) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) else {
+        return failed("CSRF token missing.");
+    };
+    if auth::csrf_tokens_match(header, cookie.value()) {
+        Ok(())
+    } else {
+        failed("CSRF token incorrect.")
+    }
+}

@@ -1,0 +1,76 @@
+//! `/api/schema/` (the OpenAPI document, generated from the handlers'
+//! annotations) and `/api/docs/` (Swagger UI, served from the binary).
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::{Config, SwaggerUi};
+
+use crate::routes::{get, resource};
+use crate::{accounts, attendance, events, health, representations, tokens};
+
+/// The API's OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Events API", description = "Events, attendance and accounts; compatible with the Django REST Framework version."),
+    paths(
+        events::list, events::create, events::retrieve, events::update, events::destroy,
+        attendance::change_status, attendance::list,
+        accounts::register, accounts::login, accounts::logout, accounts::me,
+        tokens::obtain, tokens::refresh, tokens::verify, tokens::blacklist,
+        health::healthz, health::readyz,
+    ),
+    components(schemas(
+        representations::UserBody, representations::MeBody, representations::EventBody,
+        representations::EventDetailBody, representations::AttendanceBody,
+        representations::EventPageBody, representations::AttendancePageBody,
+        representations::TokenPairBody, representations::AccessBody,
+        representations::DetailBody, representations::FieldErrorsBody,
+    )),
+    modifiers(&SecuritySchemes),
+)]
+pub struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "jwt",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("sessionid"))),
+        );
+    }
+}
+
+const SCHEMA_PATH: &str = "/api/schema/";
+
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(SCHEMA_PATH, "Schema", "GET, HEAD, OPTIONS").route(get().to(schema)))
+        // Swagger UI's assets are relative to the page, so the page needs its slash.
+        .service(web::resource("/api/docs").route(get().to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header((header::LOCATION, "/api/docs/"))
+                .finish()
+        })))
+        .service(SwaggerUi::new("/api/docs/{_:.*}").config(Config::from(SCHEMA_PATH)));
+}
+
+/// The OpenAPI document, built once.
+async fn schema() -> HttpResponse {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let body = DOCUMENT.get_or_init(|| ApiDoc::openapi().to_json().unwrap_or_default());
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body.as_str())
+}

@@ -1,0 +1,213 @@
+//! `/api/token/`: simplejwt's obtain, refresh, verify and blacklist.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use auth::{Claims, TokenError, TokenType};
+use serde_json::{json, Map, Value};
+use store::StoreError;
+
+use crate::accounts::authenticate_credentials;
+use crate::body::read_fields;
+use crate::fields::Form;
+use crate::identity::State;
+use crate::representations::{AccessBody, TokenPairBody};
+use crate::routes::resource;
+use crate::{with_conn, ApiError, ApiState};
+
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/token/", "Token Obtain Pair", "POST, OPTIONS").route(web::post().to(obtain)),
+    )
+    .service(
+        resource("/token/refresh/", "Token Refresh", "POST, OPTIONS")
+            .route(web::post().to(refresh)),
+    )
+    .service(
+        resource("/token/verify/", "Token Verify", "POST, OPTIONS").route(web::post().to(verify)),
+    )
+    .service(
+        resource("/token/blacklist/", "Token Blacklist", "POST, OPTIONS")
+            .route(web::post().to(blacklist)),
+    );
+}
+
+/// A body holding a refresh token.
+#[derive(utoipa::ToSchema)]
+#[allow(
+    dead_code,
+    reason = "describes the request body for the OpenAPI document"
+)]
+pub(crate) struct RefreshInput {
+    /// A refresh token.
+    refresh: String,
+}
+
+/// A body holding any token.
+#[derive(utoipa::ToSchema)]
+#[allow(
+    dead_code,
+    reason = "describes the request body for the OpenAPI document"
+)]
+pub(crate) struct TokenInput {
+    /// An access or refresh token.
+    token: String,
+}
+
+/// An access and refresh token for a username and password.
+#[utoipa::path(
+    post, path = "/api/token/", tag = "tokens",
+    request_body(content(
+        (crate::accounts::CredentialsInput = "application/json"),
+        (crate::accounts::CredentialsInput = "application/x-www-form-urlencoded"),
+        (crate::accounts::CredentialsInput = "multipart/form-data"),
+    )),
+    responses(
+        (status = 200, body = TokenPairBody),
+        (status = 400, body = crate::representations::FieldErrorsBody),
+        (status = 401, body = crate::representations::DetailBody),
+        (status = 429, body = crate::representations::DetailBody),
+    )
+)]
+pub(crate) async fn obtain(
+    req: HttpRequest,
+    payload: web::Payload,
+    State(state): State,
+) -> Result<HttpResponse, ApiError> {
+    let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
+    let user = authenticate_credentials(&req, &state, &data).await?;
+    let pair = state
+        .tokens
+        .issue_pair(user.id, store::now())
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(HttpResponse::Ok().json(TokenPairBody {
+        access: pair.access,
+        refresh: pair.refresh,
+    }))
+}
+
+/// A new access token for a valid refresh token.
+#[utoipa::path(
+    post, path = "/api/token/refresh/", tag = "tokens",
+    request_body(content(
+        (RefreshInput = "application/json"),
+        (RefreshInput = "application/x-www-form-urlencoded"),
+        (RefreshInput = "multipart/form-data"),
+    )),
+    responses((status = 200, body = AccessBody), (status = 400, body = crate::representations::FieldErrorsBody), (status = 401, body = crate::representations::DetailBody))
+)]
+pub(crate) async fn refresh(
+    req: HttpRequest,
+    payload: web::Payload,
+    State(state): State,
+) -> Result<HttpResponse, ApiError> {
+    let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
+    let token = required_token(&data, "refresh")?;
+    let claims = state
+        .tokens
+        .decode(&token, TokenType::Refresh)
+        .map_err(ApiError::token_not_valid)?;
+    let user_id = claims.user_id;
+    with_conn(&state.pool, move |conn| {
+        ensure_not_blacklisted(conn, &claims)?;
+        match store::users::get(conn, user_id) {
+            Ok(user) if user.is_active => Ok(()),
+            Ok(_) | Err(StoreError::NotFound) => Err(ApiError::AuthenticationFailed {
+                detail: "No active account found for the given token.".to_owned(),
+                code: Some("no_active_account"),
+            }),
+            Err(other) => Err(other.into()),
+        }
+    })
+    .await?;
+    let access = state
+        .tokens
+        .issue(TokenType::Access, user_id, store::now())
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(HttpResponse::Ok().json(AccessBody { access }))
+}
+
+/// `{}` when the token (access or refresh) is valid and not blacklisted.
+#[utoipa::path(
+    post, path = "/api/token/verify/", tag = "tokens",
+    request_body(content(
+        (TokenInput = "application/json"),
+        (TokenInput = "application/x-www-form-urlencoded"),
+        (TokenInput = "multipart/form-data"),
+    )),
+    responses((status = 200, description = "`{}`"), (status = 400, body = crate::representations::FieldErrorsBody), (status = 401, body = crate::representations::DetailBody))
+)]
+pub(crate) async fn verify(
+    req: HttpRequest,
+    payload: web::Payload,
+    State(state): State,
+) -> Result<HttpResponse, ApiError> {
+    let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
+    let token = required_token(&data, "token")?;
+    let claims = decode_any(&state, &token)?;
+    with_conn(&state.pool, move |conn| {
+        ensure_not_blacklisted(conn, &claims)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({})))
+}
+
+/// Blacklists a refresh token: it never works again.
+#[utoipa::path(
+    post, path = "/api/token/blacklist/", tag = "tokens",
+    request_body(content(
+        (RefreshInput = "application/json"),
+        (RefreshInput = "application/x-www-form-urlencoded"),
+        (RefreshInput = "multipart/form-data"),
+    )),
+    responses((status = 200, description = "`{}`"), (status = 400, body = crate::representations::FieldErrorsBody), (status = 401, body = crate::representations::DetailBody))
+)]
+pub(crate) async fn blacklist(
+    req: HttpRequest,
+    payload: web::Payload,
+    State(state): State,
+) -> Result<HttpResponse, ApiError> {
+    let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
+    let token = required_token(&data, "refresh")?;
+    let claims = state
+        .tokens
+        .decode(&token, TokenType::Refresh)
+        .map_err(ApiError::token_not_valid)?;
+    with_conn(&state.pool, move |conn| {
+        match store::token_blacklist::add(conn, &claims.jti, claims.user_id, claims.expires_at()) {
+            Ok(()) => Ok(()),
+            Err(StoreError::Conflict(_)) => Err(ApiError::token_not_valid(TokenError::Blacklisted)),
+            Err(other) => Err(other.into()),
+        }
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({})))
+}
+
+fn required_token(data: &Map<String, Value>, field: &str) -> Result<String, ApiError> {
+    let mut form = Form::new(data, false);
+    let token = form.text(field, |raw| {
+        if raw.is_empty() {
+            Err(domain::ValidationError::Blank)
+        } else {
+            Ok(raw.to_owned())
+        }
+    });
+    form.finish_with(|| token)
+}
+
+/// Decodes a token of either type, as simplejwt's `UntypedToken` does.
+fn decode_any(state: &ApiState, token: &str) -> Result<Claims, ApiError> {
+    match state.tokens.decode(token, TokenType::Access) {
+        Err(TokenError::WrongType) => state.tokens.decode(token, TokenType::Refresh),
+        other => other,
+    }
+    .map_err(ApiError::token_not_valid)
+}
+
+fn ensure_not_blacklisted(conn: &mut store::DbConnection, claims: &Claims) -> Result<(), ApiError> {
+    if claims.token_type == TokenType::Refresh
+        && store::token_blacklist::contains(conn, &claims.jti)?
+    {
+        return Err(ApiError::token_not_valid(TokenError::Blacklisted));
+    }
+    Ok(())
+}
