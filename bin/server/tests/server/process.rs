@@ -139,6 +139,7 @@ fn port_in_use_fails_cleanly() {
     let output = server()
         .current_dir(&dir)
         .env("BIND", &address)
+        .env("SECRET_KEY", "test-secret")
         .env("RUST_LOG", "warn")
         .output()
         .expect("run");
