@@ -26,6 +26,8 @@ pub mod testing;
 pub use connection::{Backend, DatabaseUrl, DbConnection};
 pub use error::{StoreError, StoreResult};
 pub use migrate::run_pending_migrations;
-pub use pool::{build_pool, check_health, DbPool, PoolOptions, PooledConnection};
+pub use pool::{
+    build_pool, check_health, ConnectionManager, DbPool, PoolOptions, PooledConnection,
+};
 pub use time::now;
 pub use transaction::write_transaction;

@@ -36,6 +36,13 @@ pub struct ConnectionManager {
     url: DatabaseUrl,
 }
 
+impl ConnectionManager {
+    /// A manager opening connections to `url`.
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+}
+
 impl r2d2::ManageConnection for ConnectionManager {
     type Connection = DbConnection;
     type Error = StoreError;
@@ -62,7 +69,7 @@ pub fn build_pool(url: &DatabaseUrl, options: PoolOptions) -> Result<DbPool, Sto
         .max_size(options.max_size)
         .min_idle(Some(1))
         .connection_timeout(options.connection_timeout)
-        .build(ConnectionManager { url: url.clone() })
+        .build(ConnectionManager::new(url.clone()))
         .map_err(StoreError::from)
 }
 

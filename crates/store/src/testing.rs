@@ -11,19 +11,22 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Once};
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{InstrumentationEvent, SimpleConnection};
 use diesel::{Connection, PgConnection};
 
+use crate::pool::ConnectionManager;
 use crate::{
-    build_pool, run_pending_migrations, DatabaseUrl, DbPool, PoolOptions, PooledConnection,
+    run_pending_migrations, DatabaseUrl, DbConnection, DbPool, PooledConnection, StoreError,
 };
 
 /// A migrated database that exists for one test.
 pub struct TestDb {
     pool: DbPool,
     url: String,
+    queries: Arc<AtomicUsize>,
     cleanup: Cleanup,
 }
 
@@ -71,15 +74,28 @@ impl TestDb {
 
     fn open(url: String, cleanup: Cleanup) -> Self {
         let parsed = DatabaseUrl::parse(&url).expect("a valid test database URL");
-        let options = PoolOptions {
-            max_size: TEST_POOL_SIZE,
-            ..PoolOptions::default()
-        };
-        let pool = build_pool(&parsed, options).expect("open the test database");
+        parsed.prepare().expect("prepare the test database");
+        let queries = Arc::new(AtomicUsize::new(0));
+        let pool = r2d2::Pool::builder()
+            .max_size(TEST_POOL_SIZE)
+            .connection_timeout(std::time::Duration::from_secs(10))
+            .connection_customizer(Box::new(CountQueries(Arc::clone(&queries))))
+            .build(ConnectionManager::new(parsed))
+            .expect("open the test database");
         let mut conn = pool.get().expect("a test database connection");
         run_pending_migrations(&mut conn).expect("migrate the test database");
         drop(conn);
-        Self { pool, url, cleanup }
+        Self {
+            pool,
+            url,
+            queries,
+            cleanup,
+        }
+    }
+
+    /// How many SQL statements this database's pool has run so far.
+    pub fn queries(&self) -> usize {
+        self.queries.load(Ordering::SeqCst)
     }
 
     /// The pool of connections to this database.
@@ -95,6 +111,22 @@ impl TestDb {
     /// The URL that reaches this database (with its schema, for PostgreSQL).
     pub fn url(&self) -> &str {
         &self.url
+    }
+}
+
+/// Counts every statement the pool's connections start.
+#[derive(Debug)]
+struct CountQueries(Arc<AtomicUsize>);
+
+impl r2d2::CustomizeConnection<DbConnection, StoreError> for CountQueries {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
+        let counter = Arc::clone(&self.0);
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if matches!(event, InstrumentationEvent::StartQuery { .. }) {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        Ok(())
     }
 }
 

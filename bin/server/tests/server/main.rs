@@ -5,6 +5,8 @@
     reason = "a test fails by panicking with a message"
 )]
 
+mod events_api;
 mod health;
 mod helpers;
 mod process;
+mod workshop;
