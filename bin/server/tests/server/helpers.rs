@@ -167,6 +167,11 @@ impl Request {
         Reply::read(self.inner.send_json(body).await.expect("request sent")).await
     }
 
+    /// Sends a JSON body, owning it (for requests built in a batch).
+    pub async fn json_owned(self, body: Value) -> Reply {
+        self.json(&body).await
+    }
+
     /// Sends a form-urlencoded body.
     pub async fn form(self, pairs: &[(&str, &str)]) -> Reply {
         Reply::read(self.inner.send_form(&pairs).await.expect("request sent")).await

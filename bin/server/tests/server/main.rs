@@ -5,6 +5,8 @@
     reason = "a test fails by panicking with a message"
 )]
 
+mod accounts_api;
+mod attendance_api;
 mod events_api;
 mod health;
 mod helpers;
