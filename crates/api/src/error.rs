@@ -196,3 +196,58 @@ impl ResponseError for ApiError {
         response.json(self.body())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::MessageBody;
+
+    fn body_of(err: &ApiError) -> Value {
+        let bytes = err
+            .error_response()
+            .into_body()
+            .try_into_bytes()
+            .unwrap_or_default();
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+    }
+
+    #[test]
+    fn server_errors_leak_nothing() {
+        let err = ApiError::from(StoreError::Corrupt(
+            "user 7: username: secret detail".to_owned(),
+        ));
+        assert_eq!(err.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            body_of(&err),
+            json!({ "detail": "A server error occurred." })
+        );
+        let err = ApiError::from(StoreError::Unavailable(
+            "connection refused at 10.0.0.5".to_owned(),
+        ));
+        assert_eq!(err.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            body_of(&err),
+            json!({ "detail": "Service temporarily unavailable." })
+        );
+    }
+
+    #[test]
+    fn throttle_message_is_drfs() {
+        assert_eq!(
+            body_of(&ApiError::Throttled(1)),
+            json!({ "detail": "Request was throttled. Expected available in 1 second." })
+        );
+        assert_eq!(
+            body_of(&ApiError::Throttled(42)),
+            json!({ "detail": "Request was throttled. Expected available in 42 seconds." })
+        );
+        let response = ApiError::Throttled(42).error_response();
+        assert_eq!(
+            response
+                .headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()),
+            Some("42")
+        );
+    }
+}

@@ -191,7 +191,7 @@ pub(crate) async fn retrieve(
 
 /// Replaces (PUT: every writable field) or changes (PATCH) an event; organizer only.
 #[utoipa::path(
-    put, path = "/api/events/{id}/", tag = "events",
+    method(put, patch), path = "/api/events/{id}/", tag = "events",
     params(("id" = uuid::Uuid, Path, description = "The event's id")),
     request_body(content(
         (EventInput = "application/json"),

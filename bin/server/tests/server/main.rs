@@ -7,8 +7,11 @@
 
 mod accounts_api;
 mod attendance_api;
+mod errors_api;
 mod events_api;
 mod health;
 mod helpers;
+mod openapi_api;
 mod process;
+mod tokens_api;
 mod workshop;

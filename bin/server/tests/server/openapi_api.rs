@@ -1,0 +1,106 @@
+//! `/api/schema/` and `/api/docs/`.
+
+use serde_json::Value;
+use store::testing::TestDb;
+
+use crate::helpers::{run, TestApp};
+
+/// Every (method, path) the application serves, as the document names them.
+const ROUTES: [(&str, &str); 18] = [
+    ("get", "/api/events/"),
+    ("post", "/api/events/"),
+    ("get", "/api/events/{id}/"),
+    ("put", "/api/events/{id}/"),
+    ("patch", "/api/events/{id}/"),
+    ("delete", "/api/events/{id}/"),
+    ("post", "/api/events/{id}/change_attendee_status/"),
+    ("get", "/api/events/{id}/attendances/"),
+    ("post", "/api/auth/register/"),
+    ("post", "/api/auth/login/"),
+    ("post", "/api/auth/logout/"),
+    ("get", "/api/auth/me/"),
+    ("post", "/api/token/"),
+    ("post", "/api/token/refresh/"),
+    ("post", "/api/token/verify/"),
+    ("post", "/api/token/blacklist/"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+];
+
+fn schema_is_openapi_3_and_lists_every_route(db: &TestDb) {
+    run(async {
+        let app = TestApp::spawn(db);
+        for path in ["/api/schema/", "/api/schema"] {
+            let reply = app.get(path).await;
+            assert_eq!(reply.status, 200, "{path}");
+            let doc: Value = reply.json();
+            assert!(
+                doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+                "{}",
+                doc["openapi"]
+            );
+            for (method, route) in ROUTES {
+                assert!(
+                    doc["paths"][route][method].is_object(),
+                    "{method} {route} is documented"
+                );
+            }
+            for schema in [
+                "EventBody",
+                "EventDetailBody",
+                "AttendanceBody",
+                "MeBody",
+                "DetailBody",
+                "FieldErrorsBody",
+            ] {
+                assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
+            }
+            assert!(doc["components"]["securitySchemes"]["jwt"].is_object());
+        }
+
+        // Every documented route answers (not 404) on the running server.
+        for (method, route) in ROUTES {
+            let path = route.replace("{id}", "00000000-0000-4000-8000-000000000000");
+            let reply = app.request(&method.to_uppercase(), &path).send().await;
+            let routed = reply.status != 404 || reply.json()["detail"] != "Not found.";
+            assert!(routed, "{method} {path} is served");
+        }
+    });
+}
+
+fn swagger_ui_is_served_from_the_binary(db: &TestDb) {
+    run(async {
+        let app = TestApp::spawn(db);
+        let page = app.get("/api/docs/").await;
+        assert_eq!(page.status, 200);
+        let html = page.text();
+        assert!(html.contains("swagger-ui"), "{html}");
+        assert!(
+            !html.contains("https://"),
+            "no asset comes from the internet"
+        );
+        for asset in [
+            "/api/docs/swagger-ui.css",
+            "/api/docs/swagger-ui-bundle.js",
+            "/api/docs/swagger-initializer.js",
+        ] {
+            let reply = app.get(asset).await;
+            assert_eq!(reply.status, 200, "{asset}");
+        }
+        let initializer = app.get("/api/docs/swagger-initializer.js").await.text();
+        assert!(
+            initializer.contains("/api/schema/"),
+            "the UI loads our document: {initializer}"
+        );
+        let redirect = app.get("/api/docs").await;
+        assert_eq!(
+            (redirect.status, redirect.header("location").as_deref()),
+            (308, Some("/api/docs/"))
+        );
+    });
+}
+
+store::backend_tests!(
+    schema_is_openapi_3_and_lists_every_route,
+    swagger_ui_is_served_from_the_binary
+);
