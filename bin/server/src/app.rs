@@ -22,15 +22,16 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
     Ok(pool)
 }
 
-/// The HTTP server bound to its listener, ready to run.
+/// The HTTP server bound to its listener and the mail worker, running.
 pub struct Application {
     server: actix_web::dev::Server,
+    mail_worker: Option<mailer::WorkerHandle>,
     address: SocketAddr,
 }
 
 impl Application {
-    /// Builds the server on an already bound listener (port 0 in tests).
-    /// Must be called inside an actix system.
+    /// Builds the server on an already bound listener (port 0 in tests)
+    /// and starts the mail worker. Must be called inside an actix system.
     pub fn build(settings: &Settings, listener: TcpListener, pool: DbPool) -> anyhow::Result<Self> {
         let address = listener.local_addr().context("listener has no address")?;
         let workers = settings
@@ -46,7 +47,13 @@ impl Application {
             .secret_key
             .as_ref()
             .context("no secret key: set SECRET_KEY")?;
-        let state = api::ApiState::new(pool, settings.api_config(), secret.expose());
+        let worker = mailer::Worker::new(pool.clone(), settings.mail_config())
+            .context("invalid mail settings")?;
+        let mut state = api::ApiState::new(pool, settings.api_config(), secret.expose());
+        let mail_worker = settings.email_worker.then(|| worker.spawn());
+        if let Some(running) = &mail_worker {
+            state = state.with_mail_waker(running.waker());
+        }
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(TracingLogger::default())
@@ -58,7 +65,11 @@ impl Application {
         .listen(listener)
         .with_context(|| format!("cannot serve on {address}"))?
         .run();
-        Ok(Self { server, address })
+        Ok(Self {
+            server,
+            mail_worker,
+            address,
+        })
     }
 
     /// The address the server listens on.
@@ -66,8 +77,13 @@ impl Application {
         self.address
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
+    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests
+    /// and lets the mail worker finish the message it is sending.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(worker) = self.mail_worker {
+            worker.shutdown().await;
+        }
+        served
     }
 }

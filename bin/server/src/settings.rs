@@ -97,6 +97,60 @@ pub struct Settings {
         global = true
     )]
     pub login_throttle_window: u64,
+
+    /// Where mail goes: console (the log), smtp, or none.
+    #[arg(long, env = "EMAIL_BACKEND", default_value = "console", global = true)]
+    pub email_backend: mailer::Backend,
+
+    /// Run the outbox worker in this process (turn off on servers that
+    /// should only answer requests).
+    #[arg(long, env = "EMAIL_WORKER", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub email_worker: bool,
+
+    /// The sender address of outgoing mail.
+    #[arg(
+        long,
+        env = "EMAIL_FROM",
+        default_value = "webmaster@localhost",
+        global = true
+    )]
+    pub email_from: String,
+
+    /// SMTP server host.
+    #[arg(long, env = "SMTP_HOST", default_value = "localhost", global = true)]
+    pub smtp_host: String,
+
+    /// SMTP server port.
+    #[arg(long, env = "SMTP_PORT", default_value_t = 25, global = true)]
+    pub smtp_port: u16,
+
+    /// SMTP login, if the server needs one.
+    #[arg(long, env = "SMTP_USERNAME", global = true)]
+    pub smtp_username: Option<String>,
+
+    /// SMTP password.
+    #[arg(long, env = "SMTP_PASSWORD", hide_env_values = true, global = true)]
+    pub smtp_password: Option<Secret>,
+
+    /// SMTP transport security: none, starttls or tls.
+    #[arg(long, env = "SMTP_SECURITY", default_value = "none", global = true)]
+    pub smtp_security: mailer::Security,
+
+    /// Seconds one SMTP delivery may take.
+    #[arg(long, env = "SMTP_TIMEOUT", default_value_t = 30, global = true)]
+    pub smtp_timeout: u64,
+
+    /// Delivery attempts before a message is marked failed.
+    #[arg(long, env = "EMAIL_MAX_ATTEMPTS", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub email_max_attempts: u32,
+
+    /// Seconds to wait after a first failed delivery; doubled after each further one (at most an hour).
+    #[arg(long, env = "EMAIL_RETRY_BASE", default_value_t = 10, global = true)]
+    pub email_retry_base: u64,
+
+    /// Seconds between looks at the outbox when nothing wakes the worker.
+    #[arg(long, env = "EMAIL_POLL_INTERVAL", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub email_poll_interval: u64,
 }
 
 /// How log lines are written.
@@ -128,6 +182,27 @@ impl Settings {
             secure_cookies: self.secure_cookies,
             login_failures_allowed: self.login_throttle_failures,
             login_failure_window: Duration::from_secs(self.login_throttle_window),
+        }
+    }
+
+    /// The mailer's settings.
+    pub fn mail_config(&self) -> mailer::MailConfig {
+        let defaults = mailer::MailConfig::default();
+        mailer::MailConfig {
+            backend: self.email_backend,
+            smtp: mailer::SmtpConfig {
+                host: self.smtp_host.clone(),
+                port: self.smtp_port,
+                username: self.smtp_username.clone(),
+                password: self.smtp_password.as_ref().map(|p| p.expose().to_owned()),
+                security: self.smtp_security,
+                timeout: Duration::from_secs(self.smtp_timeout),
+            },
+            from: self.email_from.clone(),
+            max_attempts: self.email_max_attempts,
+            retry_base: Duration::from_secs(self.email_retry_base),
+            poll_interval: Duration::from_secs(self.email_poll_interval),
+            ..defaults
         }
     }
 

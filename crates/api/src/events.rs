@@ -158,10 +158,20 @@ pub(crate) async fn create(
             organizer_id: Some(user.id),
         })
     })?;
+    let organizer = user.clone();
     let event = with_conn(&state.pool, move |conn| {
-        store::write_transaction(conn, |conn| Ok(store::events::create(conn, &new)?))
+        // The organizer's mail is queued in the event's own transaction:
+        // both are saved, or neither.
+        store::write_transaction(conn, |conn| {
+            let event = store::events::create(conn, &new)?;
+            if let Some(message) = mailer::event_created(&event, &organizer) {
+                store::outbox::enqueue(conn, &message, store::now())?;
+            }
+            Ok(event)
+        })
     })
     .await?;
+    state.wake_mailer();
     let detail = EventDetail {
         event,
         organizer: Some(user),

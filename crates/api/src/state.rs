@@ -57,6 +57,8 @@ pub struct ApiState {
     pub login_throttle: Arc<FailureThrottle>,
     /// A hash checked against when a login names no account, computed once.
     dummy_hash: Arc<OnceLock<String>>,
+    /// Wakes the mail worker after a message was queued.
+    mail_waker: Option<mailer::Waker>,
 }
 
 impl ApiState {
@@ -80,6 +82,21 @@ impl ApiState {
             login_throttle,
             config: Arc::new(config),
             dummy_hash: Arc::new(OnceLock::new()),
+            mail_waker: None,
+        }
+    }
+
+    /// Wakes `waker`'s mail worker whenever a request queues mail (without
+    /// one, queued mail waits for the worker's next poll).
+    pub fn with_mail_waker(mut self, waker: mailer::Waker) -> Self {
+        self.mail_waker = Some(waker);
+        self
+    }
+
+    /// Tells the mail worker that a message was queued.
+    pub(crate) fn wake_mailer(&self) {
+        if let Some(waker) = &self.mail_waker {
+            waker.wake();
         }
     }
 

@@ -17,6 +17,7 @@ mod transaction;
 
 pub mod attendances;
 pub mod events;
+pub mod outbox;
 pub mod token_blacklist;
 pub mod users;
 

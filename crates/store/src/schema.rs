@@ -61,5 +61,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+
+    outbox (id) {
+        id -> BigInt,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        state -> Text,
+        attempts -> Integer,
+        created_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(token_blacklist -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, events, attendances, token_blacklist);
+diesel::allow_tables_to_appear_in_same_query!(users, events, attendances, token_blacklist, outbox);

@@ -8,6 +8,7 @@ mod attendances;
 mod events;
 mod fixtures;
 mod listing;
+mod outbox;
 mod setup;
 mod token_blacklist;
 mod users;

@@ -1,0 +1,17 @@
+//! Email for the event backend: renders messages, delivers them over SMTP
+//! (or to the log, or nowhere), and runs the worker that drains the outbox.
+//!
+//! Messages are never sent from a request: the request writes an outbox row
+//! in its own transaction ([`store::outbox::enqueue`]) and wakes the
+//! [`Worker`], which claims due rows, sends them, and records the outcome,
+//! retrying failures with exponential backoff.
+
+mod config;
+mod render;
+mod transport;
+mod worker;
+
+pub use config::{Backend, ConfigError, MailConfig, Security, SmtpConfig};
+pub use render::event_created;
+pub use transport::{SendError, Transport};
+pub use worker::{Waker, Worker, WorkerHandle};

@@ -1,0 +1,328 @@
+//! The mail outbox: messages written in the same transaction as what caused
+//! them, then claimed, sent and marked by a worker.
+//!
+//! A claim sets the row to `sending` with a lease (`claimed_until`); a
+//! worker that dies mid-send leaves a claim that expires, and the row is
+//! claimed again. On PostgreSQL the claim skips rows other workers hold
+//! (`FOR UPDATE SKIP LOCKED`), so several servers never claim one message
+//! twice; SQLite has a single writer, so its claim runs in a write
+//! transaction.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::schema::outbox;
+use crate::time::{from_db, to_db};
+use crate::users::found;
+use crate::{write_transaction, DbConnection, StoreError, StoreResult};
+
+/// Where a message is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MessageState {
+    /// Waiting for its next attempt.
+    Pending,
+    /// Claimed by a worker that is sending it.
+    Sending,
+    /// Delivered to the mail server.
+    Sent,
+    /// Given up on; kept with its last error.
+    Failed,
+}
+
+impl MessageState {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+impl fmt::Display for MessageState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for MessageState {
+    type Err = StoreError;
+
+    fn from_str(s: &str) -> Result<Self, StoreError> {
+        [Self::Pending, Self::Sending, Self::Sent, Self::Failed]
+            .into_iter()
+            .find(|state| state.as_str() == s)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown outbox state {s:?}")))
+    }
+}
+
+/// A message to queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    /// The recipient's address.
+    pub recipient: String,
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text body.
+    pub body: String,
+}
+
+/// A queued message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The message's id.
+    pub id: i64,
+    /// The recipient's address.
+    pub recipient: String,
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text body.
+    pub body: String,
+    /// Where it is in its life.
+    pub state: MessageState,
+    /// Delivery attempts started so far (including a claim in progress).
+    pub attempts: i32,
+    /// When it was queued.
+    pub created_at: DateTime<Utc>,
+    /// When it is due (again).
+    pub next_attempt_at: DateTime<Utc>,
+    /// Until when the current claim holds.
+    pub claimed_until: Option<DateTime<Utc>>,
+    /// When it was delivered.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+}
+
+#[derive(Queryable)]
+struct MessageRow {
+    id: i64,
+    recipient: String,
+    subject: String,
+    body: String,
+    state: String,
+    attempts: i32,
+    created_at: NaiveDateTime,
+    next_attempt_at: NaiveDateTime,
+    claimed_until: Option<NaiveDateTime>,
+    sent_at: Option<NaiveDateTime>,
+    last_error: Option<String>,
+}
+
+impl TryFrom<MessageRow> for Message {
+    type Error = StoreError;
+
+    fn try_from(row: MessageRow) -> StoreResult<Self> {
+        Ok(Self {
+            id: row.id,
+            recipient: row.recipient,
+            subject: row.subject,
+            body: row.body,
+            state: row.state.parse()?,
+            attempts: row.attempts,
+            created_at: from_db(row.created_at),
+            next_attempt_at: from_db(row.next_attempt_at),
+            claimed_until: row.claimed_until.map(from_db),
+            sent_at: row.sent_at.map(from_db),
+            last_error: row.last_error,
+        })
+    }
+}
+
+fn into_messages(rows: Vec<MessageRow>) -> StoreResult<Vec<Message>> {
+    rows.into_iter().map(Message::try_from).collect()
+}
+
+/// Queues a message, due at once. Call it inside the transaction that
+/// makes the change the message reports.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    message: &NewMessage,
+    at: DateTime<Utc>,
+) -> StoreResult<i64> {
+    let at = to_db(at);
+    Ok(diesel::insert_into(outbox::table)
+        .values((
+            outbox::recipient.eq(&message.recipient),
+            outbox::subject.eq(&message.subject),
+            outbox::body.eq(&message.body),
+            outbox::state.eq(MessageState::Pending.as_str()),
+            outbox::created_at.eq(at),
+            outbox::next_attempt_at.eq(at),
+        ))
+        .returning(outbox::id)
+        .get_result(conn)?)
+}
+
+/// Claims up to `limit` due messages (pending and due, or with an expired
+/// claim) until `lease_until`, counting an attempt for each.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> StoreResult<Vec<Message>> {
+    let (now, lease_until) = (to_db(now), to_db(lease_until));
+    // The subquery reads the same table under another name.
+    let candidate = diesel::alias!(outbox as candidate);
+    let due = candidate
+        .field(outbox::state)
+        .eq(MessageState::Pending.as_str())
+        .and(candidate.field(outbox::next_attempt_at).le(now))
+        .or(candidate
+            .field(outbox::state)
+            .eq(MessageState::Sending.as_str())
+            .and(candidate.field(outbox::claimed_until).lt(now)));
+    let order = (
+        candidate.field(outbox::next_attempt_at),
+        candidate.field(outbox::id),
+    );
+    let claim = (
+        outbox::state.eq(MessageState::Sending.as_str()),
+        outbox::attempts.eq(outbox::attempts + 1),
+        outbox::claimed_until.eq(Some(lease_until)),
+    );
+    let rows = match conn {
+        DbConnection::Pg(inner) => {
+            let ids = candidate
+                .select(candidate.field(outbox::id))
+                .filter(due)
+                .order(order)
+                .limit(limit)
+                .for_update()
+                .skip_locked();
+            diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
+                .set(claim)
+                .returning(outbox::all_columns)
+                .load::<MessageRow>(inner)?
+        }
+        DbConnection::Sqlite(_) => write_transaction(conn, |conn| {
+            let ids = candidate
+                .select(candidate.field(outbox::id))
+                .filter(due)
+                .order(order)
+                .limit(limit);
+            diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
+                .set(claim)
+                .returning(outbox::all_columns)
+                .load::<MessageRow>(conn)
+                .map_err(StoreError::from)
+        })?,
+    };
+    let mut messages = into_messages(rows)?;
+    messages.sort_by_key(|m| (m.next_attempt_at, m.id));
+    Ok(messages)
+}
+
+/// Records a delivery.
+pub fn mark_sent(conn: &mut DbConnection, id: i64, at: DateTime<Utc>) -> StoreResult<()> {
+    let changed = diesel::update(outbox::table.find(id))
+        .set((
+            outbox::state.eq(MessageState::Sent.as_str()),
+            outbox::sent_at.eq(Some(to_db(at))),
+            outbox::claimed_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    found(changed)
+}
+
+/// Records a failed attempt that will be retried at `next_attempt_at`.
+pub fn mark_retry(
+    conn: &mut DbConnection,
+    id: i64,
+    next_attempt_at: DateTime<Utc>,
+    error: &str,
+) -> StoreResult<()> {
+    let changed = diesel::update(outbox::table.find(id))
+        .set((
+            outbox::state.eq(MessageState::Pending.as_str()),
+            outbox::next_attempt_at.eq(to_db(next_attempt_at)),
+            outbox::claimed_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(Some(error)),
+        ))
+        .execute(conn)?;
+    found(changed)
+}
+
+/// Gives up on a message, keeping it with its error.
+pub fn mark_failed(conn: &mut DbConnection, id: i64, error: &str) -> StoreResult<()> {
+    let changed = diesel::update(outbox::table.find(id))
+        .set((
+            outbox::state.eq(MessageState::Failed.as_str()),
+            outbox::claimed_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(Some(error)),
+        ))
+        .execute(conn)?;
+    found(changed)
+}
+
+/// Hands claimed messages back unsent (a worker shutting down), without
+/// counting the attempt.
+pub fn release(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<()> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::id.eq_any(ids))
+            .filter(outbox::state.eq(MessageState::Sending.as_str())),
+    )
+    .set((
+        outbox::state.eq(MessageState::Pending.as_str()),
+        outbox::attempts.eq(outbox::attempts - 1),
+        outbox::claimed_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Makes a failed message due again now, with a fresh set of attempts.
+pub fn retry_now(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    let changed = diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::state.eq(MessageState::Failed.as_str())),
+    )
+    .set((
+        outbox::state.eq(MessageState::Pending.as_str()),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(to_db(now)),
+    ))
+    .execute(conn)?;
+    found(changed)
+}
+
+/// The message with this id.
+pub fn get(conn: &mut DbConnection, id: i64) -> StoreResult<Message> {
+    outbox::table.find(id).first::<MessageRow>(conn)?.try_into()
+}
+
+/// Messages, newest first, optionally in one state.
+pub fn list(
+    conn: &mut DbConnection,
+    state: Option<MessageState>,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<Vec<Message>> {
+    let mut query = outbox::table
+        .order(outbox::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .into_boxed();
+    if let Some(state) = state {
+        query = query.filter(outbox::state.eq(state.as_str()));
+    }
+    into_messages(query.load::<MessageRow>(conn)?)
+}
+
+/// How many messages are in the state (or in all, for `None`).
+pub fn count(conn: &mut DbConnection, state: Option<MessageState>) -> StoreResult<i64> {
+    let mut query = outbox::table.count().into_boxed();
+    if let Some(state) = state {
+        query = query.filter(outbox::state.eq(state.as_str()));
+    }
+    Ok(query.get_result(conn)?)
+}
