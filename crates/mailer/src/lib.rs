@@ -11,6 +11,9 @@ mod render;
 mod transport;
 mod worker;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 pub use config::{Backend, ConfigError, MailConfig, Security, SmtpConfig};
 pub use render::event_created;
 pub use transport::{SendError, Transport};

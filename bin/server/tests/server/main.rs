@@ -11,6 +11,7 @@ mod errors_api;
 mod events_api;
 mod health;
 mod helpers;
+mod mail;
 mod openapi_api;
 mod process;
 mod tokens_api;
