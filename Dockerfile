@@ -1,9 +1,13 @@
+# syntax=docker/dockerfile:1
 # Multi-stage build: compile in the Rust image, run in a small Debian image
-# as an unprivileged user.
+# as an unprivileged user. SQLite and libpq are compiled in (bundled), so the
+# runtime image needs no database client libraries.
 FROM rust:1-bookworm AS build
 WORKDIR /src
 COPY . .
-RUN cargo build --release --locked -p server \
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    --mount=type=cache,target=/src/target \
+    cargo build --release --locked -p server \
     && cp target/release/server /usr/local/bin/server
 
 FROM debian:bookworm-slim
