@@ -91,11 +91,14 @@ fn two_workers_deliver_200_messages_exactly_once(db: &TestDb) {
         enqueue(db, n);
     }
     let rt = runtime();
+    // Each worker has its own pool, as two server processes would.
+    let url = store::DatabaseUrl::parse(db.url()).expect("url");
     let handles: Vec<_> = {
         let _guard = rt.enter();
         (0..2)
             .map(|_| {
-                Worker::new(db.pool().clone(), config(sink.port()))
+                let pool = store::build_pool(&url, store::PoolOptions::default()).expect("pool");
+                Worker::new(pool, config(sink.port()))
                     .expect("worker")
                     .spawn()
             })
