@@ -119,5 +119,7 @@ fn sqlite_file_is_created_in_wal_mode() {
     assert_eq!(mode.journal_mode, "wal");
     drop(conn);
     drop(pool);
-    std::fs::remove_dir_all(dir).expect("cleanup");
+    // The pool's background thread may still be closing connections; a
+    // leftover temporary file is harmless.
+    let _ = std::fs::remove_dir_all(dir);
 }
