@@ -38,11 +38,9 @@ impl Application {
             .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
             .max(1);
-        // Each worker has its own blocking pool; together they match the
-        // connection pool, so blocked threads don't queue for connections.
-        let blocking_threads = (settings.database_pool_size as usize)
-            .div_ceil(workers)
-            .max(1);
+        // Each worker's blocking pool can use the whole connection pool, plus
+        // room for bcrypt, so password checks don't hold up queries.
+        let blocking_threads = settings.database_pool_size as usize + 4;
         let secret = settings
             .secret_key
             .as_ref()

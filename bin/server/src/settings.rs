@@ -17,6 +17,7 @@ pub struct Settings {
         long,
         env = "DATABASE_URL",
         default_value = "db.sqlite3",
+        hide_env_values = true,
         global = true
     )]
     pub database_url: String,
@@ -63,6 +64,7 @@ pub struct Settings {
         long,
         env = "ACCESS_TOKEN_LIFETIME",
         default_value_t = 300,
+        value_parser = clap::value_parser!(u64).range(1..=MAX_TOKEN_LIFETIME),
         global = true
     )]
     pub access_token_lifetime: u64,
@@ -72,6 +74,7 @@ pub struct Settings {
         long,
         env = "REFRESH_TOKEN_LIFETIME",
         default_value_t = 86_400,
+        value_parser = clap::value_parser!(u64).range(1..=MAX_TOKEN_LIFETIME),
         global = true
     )]
     pub refresh_token_lifetime: u64,
@@ -85,18 +88,26 @@ pub struct Settings {
         long,
         env = "LOGIN_THROTTLE_FAILURES",
         default_value_t = 10,
+        value_parser = clap::value_parser!(u32).range(1..=100_000),
         global = true
     )]
-    pub login_throttle_failures: usize,
+    pub login_throttle_failures: u32,
 
     /// Seconds failed logins are counted for.
     #[arg(
         long,
         env = "LOGIN_THROTTLE_WINDOW",
         default_value_t = 300,
+        value_parser = clap::value_parser!(u64).range(1..=7 * 86_400),
         global = true
     )]
     pub login_throttle_window: u64,
+
+    /// Reverse proxies in front of the server; with one or more, client
+    /// addresses come from X-Forwarded-For and links from the forwarded
+    /// host and scheme.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value_t = 0, global = true)]
+    pub trusted_proxies: usize,
 
     /// Where mail goes: console (the log), smtp, or none.
     #[arg(long, env = "EMAIL_BACKEND", default_value = "console", global = true)]
@@ -153,6 +164,9 @@ pub struct Settings {
     pub email_poll_interval: u64,
 }
 
+/// The longest token lifetime accepted: ten years, in seconds.
+const MAX_TOKEN_LIFETIME: u64 = 10 * 365 * 86_400;
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
@@ -180,8 +194,9 @@ impl Settings {
             refresh_token_lifetime: Duration::from_secs(self.refresh_token_lifetime),
             bcrypt_cost: self.bcrypt_cost,
             secure_cookies: self.secure_cookies,
-            login_failures_allowed: self.login_throttle_failures,
+            login_failures_allowed: self.login_throttle_failures as usize,
             login_failure_window: Duration::from_secs(self.login_throttle_window),
+            trusted_proxies: self.trusted_proxies,
         }
     }
 

@@ -12,19 +12,32 @@ use store::StoreError;
 
 use crate::blocking::off_executor;
 use crate::body::read_fields;
+use crate::client;
 use crate::fields::Form;
 use crate::identity::{AuthUser, Caller, State, CSRF_COOKIE, SESSION_USER_KEY};
 use crate::representations::MeBody;
-use crate::routes::{get, resource};
+use crate::routes::{get, resource, Access};
 use crate::{with_conn, ApiError, ApiState};
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/auth/register/", "Register", "POST, OPTIONS").route(web::post().to(register)),
+        resource(
+            "/auth/register/",
+            "Register",
+            "POST, OPTIONS",
+            Access::Anyone,
+        )
+        .route(web::post().to(register)),
     )
-    .service(resource("/auth/login/", "Login", "POST, OPTIONS").route(web::post().to(login)))
-    .service(resource("/auth/logout/", "Logout", "POST, OPTIONS").route(web::post().to(logout)))
-    .service(resource("/auth/me/", "Me", "GET, HEAD, OPTIONS").route(get().to(me)));
+    .service(
+        resource("/auth/login/", "Login", "POST, OPTIONS", Access::Anyone)
+            .route(web::post().to(login)),
+    )
+    .service(
+        resource("/auth/logout/", "Logout", "POST, OPTIONS", Access::Anyone)
+            .route(web::post().to(logout)),
+    )
+    .service(resource("/auth/me/", "Me", "GET, HEAD, OPTIONS", Access::Users).route(get().to(me)));
 }
 
 const USERNAME_TAKEN: &str = "A user with that username already exists.";
@@ -177,6 +190,7 @@ pub(crate) async fn login(
     State(state): State,
     _caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
+    check_throttle(&req, &state)?;
     let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
     let user = authenticate_credentials(&req, &state, &data).await?;
     let session = req.get_session();
@@ -211,20 +225,22 @@ pub(crate) async fn me(AuthUser(user): AuthUser) -> HttpResponse {
     HttpResponse::Ok().json(MeBody::from(&user))
 }
 
-/// Checks a username and password (throttling repeated failures per client
-/// address) and returns the active user they belong to.
+/// 429 while the client address has too many recent failed logins.
+pub(crate) fn check_throttle(req: &HttpRequest, state: &ApiState) -> Result<(), ApiError> {
+    state
+        .login_throttle
+        .check(&client::address(req), Instant::now())
+        .map_err(|wait| ApiError::Throttled(wait.as_secs_f64().ceil() as u64))
+}
+
+/// Checks a username and password (counting failures per client address
+/// for the throttle) and returns the active user they belong to.
 pub(crate) async fn authenticate_credentials(
     req: &HttpRequest,
     state: &ApiState,
     data: &Map<String, Value>,
 ) -> Result<User, ApiError> {
-    let client = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
-    if let Err(wait) = state.login_throttle.check(&client, Instant::now()) {
-        return Err(ApiError::Throttled(wait.as_secs_f64().ceil() as u64));
-    }
+    let client = client::address(req);
     let mut form = Form::new(data, false);
     let not_blank = |raw: &str| {
         if raw.is_empty() {

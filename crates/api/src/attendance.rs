@@ -11,7 +11,7 @@ use crate::fields::{FieldErrors, Form};
 use crate::identity::{AuthUser, Caller, State};
 use crate::listing::{Pagination, QueryParams};
 use crate::representations::{AttendanceBody, AttendancePageBody};
-use crate::routes::{get, resource};
+use crate::routes::{get, resource, Access};
 use crate::{with_conn, ApiError};
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
@@ -20,6 +20,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             "/events/{id}/change_attendee_status/",
             "Change Attendee Status",
             "POST, OPTIONS",
+            Access::ReadOnlyForAnonymous,
         )
         .route(web::post().to(change_status)),
     )
@@ -28,6 +29,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             "/events/{id}/attendances/",
             "Attendances",
             "GET, HEAD, OPTIONS",
+            Access::ReadOnlyForAnonymous,
         )
         .route(get().to(list)),
     );
@@ -111,25 +113,27 @@ pub(crate) async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let id = event_id(&path)?;
     let params = QueryParams::of(&req);
+    // Judged after the event is found, as DRF looks up the object first.
     let status = match params.non_empty("status") {
-        Some(raw) => Some(raw.parse::<AttendanceStatus>().map_err(|_| {
+        Some(raw) => raw.parse::<AttendanceStatus>().map(Some).map_err(|_| {
             let mut errors = FieldErrors::default();
             errors.add(
                 "status",
                 format!("Select a valid choice. {raw} is not one of the available choices."),
             );
             ApiError::Validation(errors)
-        })?),
-        None => None,
+        }),
+        None => Ok(None),
     };
     let page = Pagination::of(&params, state.config.page_size);
-    let query = AttendanceQuery {
-        status,
-        limit: page.map(|p| p.limit),
-        offset: page.map_or(0, |p| p.offset),
-    };
     let (count, rows) = with_conn(&state.pool, move |conn| {
         store::events::get(conn, id).map_err(event_not_found)?;
+        let status = status?;
+        let query = AttendanceQuery {
+            status,
+            limit: page.map(|p| p.limit),
+            offset: page.map_or(0, |p| p.offset),
+        };
         let count = match page {
             Some(_) => Some(store::attendances::count_for_event(conn, id, status)?),
             None => None,

@@ -14,20 +14,26 @@ use crate::fields::{FieldErrors, Form};
 use crate::identity::{AuthUser, Caller, State};
 use crate::listing::{Pagination, QueryParams};
 use crate::representations::{EventBody, EventDetailBody, EventPageBody};
-use crate::routes::{get, resource};
+use crate::routes::{get, resource, Access};
 use crate::{with_conn, ApiError};
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/events/", "Event List", "GET, POST, HEAD, OPTIONS")
-            .route(get().to(list))
-            .route(web::post().to(create)),
+        resource(
+            "/events/",
+            "Event List",
+            "GET, POST, HEAD, OPTIONS",
+            Access::ReadOnlyForAnonymous,
+        )
+        .route(get().to(list))
+        .route(web::post().to(create)),
     )
     .service(
         resource(
             "/events/{id}/",
             "Event Instance",
             "GET, PUT, PATCH, DELETE, HEAD, OPTIONS",
+            Access::ReadOnlyForAnonymous,
         )
         .route(get().to(retrieve))
         .route(web::put().to(update))

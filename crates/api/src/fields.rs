@@ -67,6 +67,36 @@ impl<'a> Form<'a> {
         parse: impl FnOnce(&str) -> Result<T, ValidationError>,
     ) -> Option<T> {
         let raw = self.present(name)?;
+        let text = self.string_value(name, raw)?;
+        // DRF's CharField trims surrounding whitespace before validating.
+        self.check(name, parse(text.trim()))
+    }
+
+    /// An optional text field that may be blank; `None` when absent.
+    pub fn optional_text(&mut self, name: &str, max_chars: usize) -> Option<String> {
+        let raw = match self.data.get(name) {
+            None => return None,
+            Some(Value::Null) => {
+                self.errors.add(name, ValidationError::Null.to_string());
+                return None;
+            }
+            Some(raw) => raw,
+        };
+        let text = self.string_value(name, raw)?;
+        let text = text.trim();
+        if text.chars().count() > max_chars {
+            self.errors.add(
+                name,
+                ValidationError::TooLong { max: max_chars }.to_string(),
+            );
+            return None;
+        }
+        Some(text.to_owned())
+    }
+
+    /// The text of a string or number; other JSON values, and text with
+    /// NUL characters, are refused as DRF's CharField refuses them.
+    fn string_value(&mut self, name: &str, raw: &Value) -> Option<String> {
         let text = match raw {
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
@@ -75,27 +105,11 @@ impl<'a> Form<'a> {
                 return None;
             }
         };
-        self.check(name, parse(&text))
-    }
-
-    /// An optional text field that may be blank; `None` when absent.
-    pub fn optional_text(&mut self, name: &str, max_chars: usize) -> Option<String> {
-        match self.data.get(name) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.trim().chars().count() > max_chars => {
-                self.errors.add(
-                    name,
-                    ValidationError::TooLong { max: max_chars }.to_string(),
-                );
-                None
-            }
-            Some(Value::String(s)) => Some(s.trim().to_owned()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            Some(_) => {
-                self.errors.add(name, "Not a valid string.");
-                None
-            }
+        if text.contains('\0') {
+            self.errors.add(name, "Null characters are not allowed.");
+            return None;
         }
+        Some(text)
     }
 
     /// A `YYYY-MM-DD` date field.

@@ -3,11 +3,31 @@
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
+use crate::routes::get;
 use crate::{with_conn, ApiError, ApiState};
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz));
+    // Probes answer without authentication, so a broken cookie can't fail them.
+    cfg.service(
+        web::resource("/healthz")
+            .route(get().to(healthz))
+            .default_service(web::to(|req: actix_web::HttpRequest| async move {
+                Err::<HttpResponse, _>(ApiError::MethodNotAllowed {
+                    method: req.method().to_string(),
+                    allow: "GET, HEAD",
+                })
+            })),
+    )
+    .service(
+        web::resource("/readyz")
+            .route(get().to(readyz))
+            .default_service(web::to(|req: actix_web::HttpRequest| async move {
+                Err::<HttpResponse, _>(ApiError::MethodNotAllowed {
+                    method: req.method().to_string(),
+                    allow: "GET, HEAD",
+                })
+            })),
+    );
 }
 
 /// 200 while the process serves requests.

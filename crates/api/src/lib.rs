@@ -17,6 +17,7 @@ mod accounts;
 mod attendance;
 mod blocking;
 mod body;
+mod client;
 mod error;
 mod events;
 mod fields;
@@ -26,6 +27,7 @@ mod listing;
 mod openapi;
 mod representations;
 mod routes;
+mod session_store;
 mod state;
 mod tokens;
 
@@ -35,11 +37,11 @@ pub use identity::{AuthUser, Caller};
 pub use openapi::ApiDoc;
 pub use state::{ApiConfig, ApiState};
 
-use actix_session::config::{CookieContentSecurity, PersistentSession};
-use actix_session::storage::CookieSessionStore;
+use actix_session::config::{CookieContentSecurity, PersistentSession, TtlExtensionPolicy};
 use actix_session::SessionMiddleware;
 use actix_web::cookie::{time::Duration as CookieDuration, SameSite};
 use actix_web::web;
+use session_store::DbSessionStore;
 
 /// The session cookie's name (Django's).
 const SESSION_COOKIE: &str = "sessionid";
@@ -64,13 +66,20 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &ApiState) {
         .default_service(web::to(routes::not_found));
 }
 
-fn session_middleware(state: &ApiState) -> SessionMiddleware<CookieSessionStore> {
-    SessionMiddleware::builder(CookieSessionStore::default(), state.session_key.clone())
-        .cookie_name(SESSION_COOKIE.to_owned())
-        .cookie_http_only(true)
-        .cookie_same_site(SameSite::Lax)
-        .cookie_secure(state.config.secure_cookies)
-        .cookie_content_security(CookieContentSecurity::Private)
-        .session_lifecycle(PersistentSession::default().session_ttl(CookieDuration::weeks(2)))
-        .build()
+fn session_middleware(state: &ApiState) -> SessionMiddleware<DbSessionStore> {
+    SessionMiddleware::builder(
+        DbSessionStore::new(state.pool.clone()),
+        state.session_key.clone(),
+    )
+    .cookie_name(SESSION_COOKIE.to_owned())
+    .cookie_http_only(true)
+    .cookie_same_site(SameSite::Lax)
+    .cookie_secure(state.config.secure_cookies)
+    .cookie_content_security(CookieContentSecurity::Private)
+    .session_lifecycle(
+        PersistentSession::default()
+            .session_ttl(CookieDuration::weeks(2))
+            .session_ttl_extension_policy(TtlExtensionPolicy::OnStateChanges),
+    )
+    .build()
 }

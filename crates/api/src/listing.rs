@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::HttpRequest;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::fields::FieldErrors;
 
@@ -33,12 +33,34 @@ impl QueryParams {
         self.get(key).map(str::trim).filter(|v| !v.is_empty())
     }
 
-    /// A date filter; a bad date is recorded as "Enter a valid date.".
+    /// A date filter in any of Django's default `DATE_INPUT_FORMATS`; a
+    /// bad date is recorded as "Enter a valid date.".
     pub(crate) fn date(&self, key: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
+        const FORMATS: [&str; 11] = [
+            "%Y-%m-%d",
+            "%m/%d/%Y",
+            "%m/%d/%y",
+            "%b %d %Y",
+            "%b %d, %Y",
+            "%d %b %Y",
+            "%d %b, %Y",
+            "%B %d %Y",
+            "%B %d, %Y",
+            "%d %B %Y",
+            "%d %B, %Y",
+        ];
         let raw = self.non_empty(key)?;
-        NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .map_err(|_| errors.add(key, "Enter a valid date."))
-            .ok()
+        // Python's %Y takes exactly four digits; chrono's takes fewer, so a
+        // two-digit year must fall through to the %y formats.
+        let parsed = FORMATS.iter().find_map(|format| {
+            NaiveDate::parse_from_str(raw, format)
+                .ok()
+                .filter(|date| !format.contains("%Y") || date.year() >= 1000)
+        });
+        if parsed.is_none() {
+            errors.add(key, "Enter a valid date.");
+        }
+        parsed
     }
 }
 
@@ -68,8 +90,8 @@ impl Pagination {
 
     /// The `next` and `previous` links for a page of `count` items.
     pub(crate) fn links(&self, req: &HttpRequest, count: i64) -> (Option<String>, Option<String>) {
-        let next = (self.offset + self.limit < count)
-            .then(|| page_url(req, self.limit, Some(self.offset + self.limit)));
+        let next_offset = self.offset.saturating_add(self.limit);
+        let next = (next_offset < count).then(|| page_url(req, self.limit, Some(next_offset)));
         let previous = (self.offset > 0).then(|| {
             let offset = self.offset - self.limit;
             page_url(req, self.limit, (offset > 0).then_some(offset))
@@ -95,8 +117,7 @@ fn page_url(req: &HttpRequest, limit: i64, offset: Option<i64>) -> String {
         .flat_map(|(key, values)| values.iter().map(move |v| (key.as_str(), v.as_str())))
         .collect();
     let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
-    let info = req.connection_info();
-    format!("{}://{}{}?{query}", info.scheme(), info.host(), req.path())
+    format!("{}{}?{query}", crate::client::origin(req), req.path())
 }
 
 #[cfg(test)]
@@ -133,6 +154,40 @@ mod tests {
                 offset: 30
             })
         );
+    }
+
+    #[test]
+    fn date_filters_accept_djangos_input_formats() {
+        let expected = NaiveDate::from_ymd_opt(2030, 1, 15);
+        for raw in [
+            "2030-01-15",
+            "01/15/2030",
+            "01/15/30",
+            "Jan 15 2030",
+            "15 January, 2030",
+        ] {
+            let mut errors = FieldErrors::default();
+            let query = format!(
+                "date={}",
+                raw.replace(' ', "+")
+                    .replace(',', "%2C")
+                    .replace('/', "%2F")
+            );
+            assert_eq!(params(&query).date("date", &mut errors), expected, "{raw}");
+            assert!(errors.is_empty());
+        }
+        let mut errors = FieldErrors::default();
+        assert_eq!(params("date=2030-13-01").date("date", &mut errors), None);
+        assert!(!errors.is_empty());
+    }
+
+    #[test]
+    fn huge_offsets_do_not_overflow() {
+        let req = TestRequest::with_uri("/api/events/?limit=10&offset=9223372036854775807")
+            .to_http_request();
+        let page = Pagination::of(&params("limit=10&offset=9223372036854775807"), None)
+            .expect("paginated");
+        assert_eq!(page.links(&req, 5).0, None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::routes::{get, resource};
+use crate::routes::{get, resource, Access};
 use crate::{accounts, attendance, events, health, representations, tokens};
 
 /// The API's OpenAPI document.
@@ -56,14 +56,17 @@ impl Modify for SecuritySchemes {
 const SCHEMA_PATH: &str = "/api/schema/";
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(SCHEMA_PATH, "Schema", "GET, HEAD, OPTIONS").route(get().to(schema)))
-        // Swagger UI's assets are relative to the page, so the page needs its slash.
-        .service(web::resource("/api/docs").route(get().to(|| async {
-            HttpResponse::PermanentRedirect()
-                .insert_header((header::LOCATION, "/api/docs/"))
-                .finish()
-        })))
-        .service(SwaggerUi::new("/api/docs/{_:.*}").config(Config::from(SCHEMA_PATH)));
+    cfg.service(
+        resource(SCHEMA_PATH, "Schema", "GET, HEAD, OPTIONS", Access::Anyone)
+            .route(get().to(schema)),
+    )
+    // Swagger UI's assets are relative to the page, so the page needs its slash.
+    .service(web::resource("/api/docs").route(get().to(|| async {
+        HttpResponse::PermanentRedirect()
+            .insert_header((header::LOCATION, "/api/docs/"))
+            .finish()
+    })))
+    .service(SwaggerUi::new("/api/docs/{_:.*}").config(Config::from(SCHEMA_PATH)));
 }
 
 /// The OpenAPI document, built once.

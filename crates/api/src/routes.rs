@@ -1,23 +1,77 @@
 //! Resources served with and without the trailing slash, with DRF's answers
 //! to OPTIONS and to methods a resource does not serve.
+//!
+//! DRF authenticates and checks the view's permission before it looks at
+//! the method, so a wrong method from an anonymous caller on a protected
+//! resource is 401, not 405; the same holds here.
 
 use actix_web::http::header;
-use actix_web::{guard, web, HttpRequest, HttpResponse, Resource, Route};
+use actix_web::{guard, web, FromRequest, HttpRequest, HttpResponse, Resource, Route};
 use serde_json::json;
 
-use crate::ApiError;
+use crate::{ApiError, Caller};
 
-/// A resource at `path` (relative to its scope; canonical form ends in `/`) that also answers
-/// without the trailing slash, refusing methods outside `allow` with 405.
-pub(crate) fn resource(path: &str, name: &'static str, allow: &'static str) -> Resource {
+/// Who may use a resource, as its DRF view's authentication and permission
+/// classes say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// No authentication at all (simplejwt's token views).
+    Unauthenticated,
+    /// Anyone, after authentication (`AllowAny`).
+    Anyone,
+    /// Anyone may read; writing needs a user (`IsOrganizerOrReadOnly`'s view level).
+    ReadOnlyForAnonymous,
+    /// Only users (`IsAuthenticated`).
+    Users,
+}
+
+impl Access {
+    /// Authenticates the request as DRF's `initial()` would and applies the
+    /// view-level permission.
+    async fn check(self, req: &HttpRequest) -> Result<(), ApiError> {
+        if self == Self::Unauthenticated {
+            return Ok(());
+        }
+        let caller = Caller::extract(req).await?;
+        let safe = auth::Method::parse(req.method().as_str()).is_some_and(auth::Method::is_safe);
+        let needs_user = match self {
+            Self::Users => true,
+            Self::ReadOnlyForAnonymous => !safe,
+            Self::Anyone | Self::Unauthenticated => false,
+        };
+        if needs_user && caller.user.is_none() {
+            return Err(ApiError::NotAuthenticated);
+        }
+        Ok(())
+    }
+}
+
+/// A resource at `path` (relative to its scope; canonical form ends in `/`)
+/// that also answers without the trailing slash, refusing methods outside
+/// `allow` with 405 once the caller passed `access`.
+pub(crate) fn resource(
+    path: &str,
+    name: &'static str,
+    allow: &'static str,
+    access: Access,
+) -> Resource {
     let bare = path.trim_end_matches('/');
-    web::resource([bare.to_owned(), format!("{bare}/")])
+    let patterns = if bare.is_empty() {
+        vec!["/".to_owned()]
+    } else {
+        vec![bare.to_owned(), format!("{bare}/")]
+    };
+    web::resource(patterns)
         .route(
             web::route()
                 .guard(guard::Options())
-                .to(move || options(name, allow)),
+                .to(move |req: HttpRequest| async move {
+                    access.check(&req).await?;
+                    Ok::<_, ApiError>(options(name, allow))
+                }),
         )
         .default_service(web::to(move |req: HttpRequest| async move {
+            access.check(&req).await?;
             Err::<HttpResponse, _>(ApiError::MethodNotAllowed {
                 method: req.method().to_string(),
                 allow,
@@ -31,7 +85,7 @@ pub(crate) fn get() -> Route {
 }
 
 /// DRF's metadata answer to OPTIONS.
-async fn options(name: &'static str, allow: &'static str) -> HttpResponse {
+fn options(name: &'static str, allow: &'static str) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::ALLOW, allow))
         .json(json!({

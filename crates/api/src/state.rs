@@ -25,6 +25,10 @@ pub struct ApiConfig {
     pub login_failures_allowed: usize,
     /// The window failed logins are counted in.
     pub login_failure_window: Duration,
+    /// Reverse proxies in front of the server: with one or more, the client
+    /// address comes from `X-Forwarded-For` and links from the forwarded
+    /// host and scheme (DRF's `NUM_PROXIES`).
+    pub trusted_proxies: usize,
 }
 
 impl Default for ApiConfig {
@@ -38,6 +42,7 @@ impl Default for ApiConfig {
             secure_cookies: false,
             login_failures_allowed: 10,
             login_failure_window: Duration::from_secs(5 * 60),
+            trusted_proxies: 0,
         }
     }
 }
@@ -66,8 +71,9 @@ impl ApiState {
     pub fn new(pool: DbPool, config: ApiConfig, secret_key: &str) -> Self {
         let to_chrono =
             |d: Duration| chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+        // simplejwt signs with SECRET_KEY itself, so tokens stay valid across the switch.
         let tokens = TokenConfig::new(
-            &auth::derive_key(secret_key, "jwt"),
+            secret_key.as_bytes(),
             to_chrono(config.access_token_lifetime),
             to_chrono(config.refresh_token_lifetime),
         );

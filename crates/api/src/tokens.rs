@@ -5,28 +5,50 @@ use auth::{Claims, TokenError, TokenType};
 use serde_json::{json, Map, Value};
 use store::StoreError;
 
-use crate::accounts::authenticate_credentials;
+use crate::accounts::{authenticate_credentials, check_throttle};
 use crate::body::read_fields;
 use crate::fields::Form;
 use crate::identity::State;
 use crate::representations::{AccessBody, TokenPairBody};
-use crate::routes::resource;
+use crate::routes::{resource, Access};
 use crate::{with_conn, ApiError, ApiState};
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/token/", "Token Obtain Pair", "POST, OPTIONS").route(web::post().to(obtain)),
+        resource(
+            "/token/",
+            "Token Obtain Pair",
+            "POST, OPTIONS",
+            Access::Unauthenticated,
+        )
+        .route(web::post().to(obtain)),
     )
     .service(
-        resource("/token/refresh/", "Token Refresh", "POST, OPTIONS")
-            .route(web::post().to(refresh)),
+        resource(
+            "/token/refresh/",
+            "Token Refresh",
+            "POST, OPTIONS",
+            Access::Unauthenticated,
+        )
+        .route(web::post().to(refresh)),
     )
     .service(
-        resource("/token/verify/", "Token Verify", "POST, OPTIONS").route(web::post().to(verify)),
+        resource(
+            "/token/verify/",
+            "Token Verify",
+            "POST, OPTIONS",
+            Access::Unauthenticated,
+        )
+        .route(web::post().to(verify)),
     )
     .service(
-        resource("/token/blacklist/", "Token Blacklist", "POST, OPTIONS")
-            .route(web::post().to(blacklist)),
+        resource(
+            "/token/blacklist/",
+            "Token Blacklist",
+            "POST, OPTIONS",
+            Access::Unauthenticated,
+        )
+        .route(web::post().to(blacklist)),
     );
 }
 
@@ -72,6 +94,7 @@ pub(crate) async fn obtain(
     payload: web::Payload,
     State(state): State,
 ) -> Result<HttpResponse, ApiError> {
+    check_throttle(&req, &state)?;
     let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
     let user = authenticate_credentials(&req, &state, &data).await?;
     let pair = state
@@ -112,7 +135,7 @@ pub(crate) async fn refresh(
             Ok(user) if user.is_active => Ok(()),
             Ok(_) | Err(StoreError::NotFound) => Err(ApiError::AuthenticationFailed {
                 detail: "No active account found for the given token.".to_owned(),
-                code: Some("no_active_account"),
+                code: None,
             }),
             Err(other) => Err(other.into()),
         }

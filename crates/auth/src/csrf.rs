@@ -5,7 +5,26 @@ const TOKEN_LEN: usize = 32;
 
 /// A fresh random CSRF token (32 letters and digits, like Django's secret).
 pub fn new_csrf_token() -> String {
-    let mut bytes = [0u8; TOKEN_LEN];
+    random_token::<TOKEN_LEN>()
+}
+
+/// A fresh random session key (64 letters and digits).
+pub fn new_session_key() -> String {
+    random_token::<64>()
+}
+
+/// The hex SHA-256 of a session key, as stored: a leaked table does not
+/// hand out working session cookies.
+pub fn session_key_digest(key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(key.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn random_token<const LEN: usize>() -> String {
+    let mut bytes = [0u8; LEN];
     // Without system randomness nothing secure can be done; fail loudly.
     #[allow(clippy::expect_used, reason = "no randomness means no security; abort")]
     getrandom::fill(&mut bytes).expect("system randomness is available");
@@ -30,6 +49,16 @@ mod tests {
         assert_eq!(a.len(), 32);
         assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn session_keys_are_long_and_stored_as_digests() {
+        let key = new_session_key();
+        assert_eq!(key.len(), 64);
+        let digest = session_key_digest(&key);
+        assert_eq!(digest.len(), 64);
+        assert_ne!(digest, key);
+        assert_eq!(digest, session_key_digest(&key));
     }
 
     #[test]

@@ -2,42 +2,54 @@ use chrono::NaiveDate;
 
 use crate::ValidationError;
 
-/// Parses a calendar date written strictly as `YYYY-MM-DD`, as DRF's
-/// `DateField` does for request bodies.
+/// Parses a calendar date in a request body as DRF's `DateField` does
+/// (Django's `parse_date`): `YYYY-MM-DD`, with one- or two-digit month and
+/// day, or the compact `YYYYMMDD`.
 pub fn parse_date(raw: &str) -> Result<NaiveDate, ValidationError> {
-    let well_shaped = raw.len() == 10
-        && raw.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-    if !well_shaped {
-        return Err(ValidationError::DateFormat);
+    let digits = |part: &str, lengths: std::ops::RangeInclusive<usize>| {
+        lengths.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
+    };
+    let (year, month, day) = match raw.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] if digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2) => (*y, *m, *d),
+        [compact] if digits(compact, 8..=8) => (&compact[..4], &compact[4..6], &compact[6..]),
+        _ => return Err(ValidationError::DateFormat),
+    };
+    match (year.parse(), month.parse(), day.parse()) {
+        (Ok(y), Ok(m), Ok(d)) => {
+            NaiveDate::from_ymd_opt(y, m, d).ok_or(ValidationError::DateFormat)
+        }
+        _ => Err(ValidationError::DateFormat),
     }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| ValidationError::DateFormat)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid")
+    }
+
     #[test]
-    fn parses_iso_dates() {
-        assert_eq!(
-            parse_date("2024-02-29"),
-            Ok(NaiveDate::from_ymd_opt(2024, 2, 29).expect("valid"))
-        );
+    fn parses_iso_dates_with_short_parts_and_compact_dates() {
+        assert_eq!(parse_date("2024-02-29"), Ok(day(2024, 2, 29)));
+        assert_eq!(parse_date("2030-1-5"), Ok(day(2030, 1, 5)));
+        assert_eq!(parse_date("20300105"), Ok(day(2030, 1, 5)));
     }
 
     #[test]
     fn refuses_other_shapes_and_impossible_dates() {
         for bad in [
-            "2024-2-29",
             "29/02/2024",
             "2024-02-30",
             "2023-02-29",
             "",
             "2024-02-29T00:00",
             " 2024-02-29",
+            "24-02-29",
+            "2024-002-01",
+            "+2024-01-01",
+            "2024-1a-01",
         ] {
             assert_eq!(parse_date(bad), Err(ValidationError::DateFormat), "{bad:?}");
         }

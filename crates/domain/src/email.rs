@@ -35,6 +35,13 @@ impl Email {
         }
     }
 
+    /// A value read back from storage, taken as it is: it was checked when
+    /// written, and rows written by other tools (e.g. the Django version)
+    /// must still display rather than fail.
+    pub fn from_stored(stored: String) -> Self {
+        Self(stored)
+    }
+
     /// The address as text.
     pub fn as_str(&self) -> &str {
         &self.0

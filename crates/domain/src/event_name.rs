@@ -28,6 +28,13 @@ impl EventName {
         Ok(Self(trimmed.to_owned()))
     }
 
+    /// A value read back from storage, taken as it is: it was checked when
+    /// written, and rows written by other tools (e.g. the Django version)
+    /// must still display rather than fail.
+    pub fn from_stored(stored: String) -> Self {
+        Self(stored)
+    }
+
     /// The name as text.
     pub fn as_str(&self) -> &str {
         &self.0

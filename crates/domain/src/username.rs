@@ -31,6 +31,13 @@ impl Username {
         Ok(Self(raw.to_owned()))
     }
 
+    /// A value read back from storage, taken as it is: it was checked when
+    /// written, and rows written by other tools (e.g. the Django version)
+    /// must still display rather than fail.
+    pub fn from_stored(stored: String) -> Self {
+        Self(stored)
+    }
+
     /// The username as text.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -235,13 +235,19 @@ type FilteredEvents<'a> =
 fn filtered(filter: &EventFilter) -> FilteredEvents<'static> {
     let mut query = events::table.left_join(users::table).into_boxed();
     // Like DRF's SearchFilter: every whitespace- or comma-separated term must match.
-    let terms = filter.search.as_deref().unwrap_or_default();
+    let terms = filter
+        .search
+        .as_deref()
+        .unwrap_or_default()
+        .replace('\0', "");
     for term in terms
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|t| !t.is_empty())
     {
-        let pattern = format!("%{}%", escape_like(&term.to_lowercase()));
-        query = query.filter(lower(events::name).like(pattern).escape('\\'));
+        // The same SQL function folds both sides, so the backend's notion
+        // of case (ASCII-only on SQLite) applies to both alike.
+        let pattern = format!("%{}%", escape_like(term));
+        query = query.filter(lower(events::name).like(lower(pattern)).escape('\\'));
     }
     if let Some(date) = filter.date {
         query = query.filter(events::date.eq(date));

@@ -15,9 +15,11 @@ mod sql_types;
 mod time;
 mod transaction;
 
+pub mod admin_log;
 pub mod attendances;
 pub mod events;
 pub mod outbox;
+pub mod sessions;
 pub mod token_blacklist;
 pub mod users;
 

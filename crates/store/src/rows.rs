@@ -56,18 +56,11 @@ impl TryFrom<UserRow> for User {
     type Error = StoreError;
 
     fn try_from(row: UserRow) -> Result<Self, StoreError> {
-        let corrupt = |what: &str, err: domain::ValidationError| {
-            StoreError::Corrupt(format!("user {}: {what}: {err}", row.id))
-        };
-        let username = Username::parse(&row.username).map_err(|e| corrupt("username", e))?;
         // Django stores "no address" as an empty string.
-        let email = match row.email.as_str() {
-            "" => None,
-            raw => Some(Email::parse(raw).map_err(|e| corrupt("email", e))?),
-        };
+        let email = (!row.email.is_empty()).then(|| Email::from_stored(row.email));
         Ok(User {
             id: UserId(row.id),
-            username,
+            username: Username::from_stored(row.username),
             email,
             first_name: row.first_name,
             last_name: row.last_name,
@@ -95,11 +88,9 @@ impl TryFrom<EventRow> for Event {
     type Error = StoreError;
 
     fn try_from(row: EventRow) -> Result<Self, StoreError> {
-        let name = EventName::parse(&row.name)
-            .map_err(|e| StoreError::Corrupt(format!("event {}: name: {e}", row.id.0)))?;
         Ok(Event {
             id: EventId(row.id.0),
-            name,
+            name: EventName::from_stored(row.name),
             date: row.date,
             organizer_id: row.organizer_id.map(UserId),
             created_at: from_db(row.created_at),

@@ -79,5 +79,38 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(token_blacklist -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, events, attendances, token_blacklist, outbox);
+diesel::table! {
+    use diesel::sql_types::*;
+
+    admin_actions (id) {
+        id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        action_time -> Timestamp,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Text,
+        object_repr -> Text,
+        message -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+
+    sessions (key_hash) {
+        key_hash -> Text,
+        data -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(admin_actions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    events,
+    attendances,
+    token_blacklist,
+    outbox,
+    admin_actions,
+    sessions
+);

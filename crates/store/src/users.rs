@@ -137,3 +137,37 @@ pub(crate) fn found(rows: usize) -> StoreResult<()> {
         Ok(())
     }
 }
+
+/// Changes to an account; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChanges {
+    /// New address (`Some(None)` removes it).
+    pub email: Option<Option<Email>>,
+    /// New given name.
+    pub first_name: Option<String>,
+    /// New family name.
+    pub last_name: Option<String>,
+    /// May use the admin site.
+    pub is_staff: Option<bool>,
+    /// May log in.
+    pub is_active: Option<bool>,
+}
+
+/// Applies `changes` to the user.
+pub fn update(conn: &mut DbConnection, id: UserId, changes: &UserChanges) -> StoreResult<User> {
+    let email = changes
+        .email
+        .as_ref()
+        .map(|email| users::email.eq(email.as_ref().map_or("", Email::as_str).to_owned()));
+    diesel::update(users::table.find(id.0))
+        .set((
+            email,
+            changes.first_name.as_ref().map(|v| users::first_name.eq(v)),
+            changes.last_name.as_ref().map(|v| users::last_name.eq(v)),
+            changes.is_staff.map(|v| users::is_staff.eq(v)),
+            changes.is_active.map(|v| users::is_active.eq(v)),
+        ))
+        .returning(USER_COLUMNS)
+        .get_result::<UserRow>(conn)?
+        .try_into()
+}

@@ -25,6 +25,8 @@ fn unknown_paths_are_json_404(db: &TestDb) {
 fn wrong_methods_are_405_with_allow(db: &TestDb) {
     run(async {
         let app = TestApp::spawn(db);
+        app.register("alice").await;
+        let token = app.token("alice").await;
         let cases = [
             ("DELETE", "/api/events/", "GET, POST, HEAD, OPTIONS"),
             (
@@ -36,7 +38,7 @@ fn wrong_methods_are_405_with_allow(db: &TestDb) {
             ("PUT", "/api/auth/me", "GET, HEAD, OPTIONS"),
         ];
         for (method, path, allow) in cases {
-            let reply = app.request(method, path).send().await;
+            let reply = app.request(method, path).bearer(&token).send().await;
             assert_eq!(reply.status, 405, "{method} {path}");
             assert_eq!(reply.header("allow").as_deref(), Some(allow));
             assert_eq!(
@@ -44,6 +46,20 @@ fn wrong_methods_are_405_with_allow(db: &TestDb) {
                 json!({ "detail": format!("Method \"{method}\" not allowed.") })
             );
         }
+        // As in DRF, authentication and the view's permission come first.
+        for (method, path) in [("DELETE", "/api/events/"), ("PUT", "/api/auth/me/")] {
+            let anonymous = app.request(method, path).send().await;
+            assert_eq!(anonymous.status, 401, "anonymous {method} {path}");
+        }
+        let bad_token = app
+            .request("DELETE", "/api/events/")
+            .bearer("nonsense")
+            .send()
+            .await;
+        assert_eq!(bad_token.status, 401);
+        let tokens_need_no_auth = app.request("GET", "/api/token/refresh/").send().await;
+        assert_eq!(tokens_need_no_auth.status, 405);
+
         let options = app.request("OPTIONS", "/api/events/").send().await;
         assert_eq!(options.status, 200);
         assert_eq!(
@@ -51,9 +67,19 @@ fn wrong_methods_are_405_with_allow(db: &TestDb) {
             Some("GET, POST, HEAD, OPTIONS")
         );
         assert_eq!(options.json()["name"], "Event List");
+        assert_eq!(
+            app.request("OPTIONS", "/api/auth/me/").send().await.status,
+            401
+        );
         let head = app.request("HEAD", "/api/events/").send().await;
         assert_eq!(head.status, 200);
         assert!(head.body.is_empty());
+        assert_eq!(app.request("HEAD", "/healthz").send().await.status, 200);
+        let post_health = app.request("POST", "/healthz").send().await;
+        assert_eq!(
+            (post_health.status, post_health.header("allow").as_deref()),
+            (405, Some("GET, HEAD"))
+        );
     });
 }
 

@@ -177,6 +177,16 @@ impl Request {
         Reply::read(self.inner.send_form(&pairs).await.expect("request sent")).await
     }
 
+    /// Sends a streamed (chunked) body.
+    pub async fn stream<S>(self, body: S) -> Reply
+    where
+        S: futures_util::Stream<Item = Result<actix_web::web::Bytes, std::io::Error>>
+            + Unpin
+            + 'static,
+    {
+        Reply::read(self.inner.send_stream(body).await.expect("request sent")).await
+    }
+
     /// Sends raw bytes with a content type.
     pub async fn raw(self, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
         let request = self.inner.insert_header(("Content-Type", content_type));

@@ -7,6 +7,7 @@
 
 mod accounts_api;
 mod attendance_api;
+mod contract_edges;
 mod errors_api;
 mod events_api;
 mod health;
