@@ -142,6 +142,8 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Unavailable(reason) => Self::Unavailable(reason),
+            // Handlers name what was not found; one that slips through is still a 404.
+            StoreError::NotFound => Self::NotFound("Not found."),
             other => Self::Internal(other.to_string()),
         }
     }

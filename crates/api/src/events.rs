@@ -307,7 +307,11 @@ fn event_changes(data: &Map<String, Value>, partial: bool) -> Result<EventChange
     let name = form.text("name", EventName::parse);
     let date = form.date("date");
     form.finish()?;
-    Ok(EventChanges { name, date })
+    Ok(EventChanges {
+        name,
+        date,
+        organizer_id: None,
+    })
 }
 
 /// The view-level permission check: only a logged-in user may write.

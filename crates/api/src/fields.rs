@@ -20,6 +20,17 @@ impl FieldErrors {
         }
     }
 
+    /// The messages of one field.
+    pub fn messages(&self, field: &str) -> Vec<String> {
+        match self.0.get(field) {
+            Some(Value::Array(list)) => list
+                .iter()
+                .filter_map(|m| m.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether no field has an error.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

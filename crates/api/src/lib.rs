@@ -14,6 +14,7 @@
 //! ```
 
 mod accounts;
+mod admin;
 mod attendance;
 mod blocking;
 mod body;
@@ -52,6 +53,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &ApiState) {
     cfg.app_data(web::Data::new(state.clone()))
         .configure(health::configure)
         .configure(openapi::configure)
+        .service(
+            web::scope("/admin")
+                .wrap(session_middleware(state))
+                .configure(|scope| admin::configure(scope, state)),
+        )
         .service(
             web::scope("/api")
                 .wrap(session_middleware(state))

@@ -8,6 +8,7 @@ use crate::attendances::{self, AttendanceQuery};
 use crate::connection::MultiBackend;
 use crate::rows::{EventRow, UserRow, USER_COLUMNS};
 use crate::schema::{events, users};
+use crate::sql_functions::lower;
 use crate::sql_types::DbUuid;
 use crate::time::to_db;
 use crate::users::found;
@@ -31,6 +32,8 @@ pub struct EventChanges {
     pub name: Option<EventName>,
     /// A new date.
     pub date: Option<NaiveDate>,
+    /// A new organizer (`Some(None)` removes it).
+    pub organizer_id: Option<Option<UserId>>,
 }
 
 /// A field events can be sorted by.
@@ -40,6 +43,8 @@ pub enum EventSortField {
     Date,
     /// The event's name.
     Name,
+    /// The organizer's username (the admin site sorts by it; the API does not).
+    Organizer,
 }
 
 /// One sort key of an event listing.
@@ -162,6 +167,9 @@ pub fn update(conn: &mut DbConnection, id: EventId, changes: &EventChanges) -> S
                 .as_ref()
                 .map(|name| events::name.eq(name.as_str())),
             changes.date.map(|date| events::date.eq(date)),
+            changes
+                .organizer_id
+                .map(|organizer| events::organizer_id.eq(organizer.map(|id| id.0))),
             events::updated_at.eq(to_db(now())),
         ))
         .returning(events::all_columns)
@@ -196,6 +204,8 @@ pub fn list(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<Vec<Even
             (EventSortField::Date, true) => select.then_order_by(events::date.desc()),
             (EventSortField::Name, false) => select.then_order_by(events::name.asc()),
             (EventSortField::Name, true) => select.then_order_by(events::name.desc()),
+            (EventSortField::Organizer, false) => select.then_order_by(users::username.asc()),
+            (EventSortField::Organizer, true) => select.then_order_by(users::username.desc()),
         };
     }
     // The tie-breaker follows the first key's direction so one index serves the whole sort.
@@ -214,6 +224,19 @@ pub fn list(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<Vec<Even
             })
         })
         .collect()
+}
+
+/// The distinct dates of the events matching the filter, in order (for
+/// the admin's date drill-down).
+pub fn distinct_dates(
+    conn: &mut DbConnection,
+    filter: &EventFilter,
+) -> StoreResult<Vec<NaiveDate>> {
+    Ok(filtered(filter)
+        .select(events::date)
+        .distinct()
+        .order(events::date)
+        .load(conn)?)
 }
 
 /// How many events match the filter.
@@ -264,11 +287,6 @@ fn filtered(filter: &EventFilter) -> FilteredEvents<'static> {
     query
 }
 
-diesel::define_sql_function! {
-    /// SQL `lower()`.
-    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
 /// LIMIT and OFFSET for a page, or `None` for "everything". SQLite accepts
 /// OFFSET only after a LIMIT, so an offset without a limit gets the largest one.
 pub(crate) fn page_bounds(limit: Option<i64>, offset: i64) -> Option<(i64, i64)> {
@@ -279,7 +297,7 @@ pub(crate) fn page_bounds(limit: Option<i64>, offset: i64) -> Option<(i64, i64)>
 }
 
 /// Makes `%`, `_` and `\` in user input match themselves in a LIKE pattern.
-fn escape_like(raw: &str) -> String {
+pub(crate) fn escape_like(raw: &str) -> String {
     let mut escaped = String::with_capacity(raw.len());
     for c in raw.chars() {
         if matches!(c, '%' | '_' | '\\') {

@@ -11,11 +11,13 @@ mod migrate;
 mod pool;
 mod rows;
 mod schema;
+mod sql_functions;
 mod sql_types;
 mod time;
 mod transaction;
 
 pub mod admin_log;
+pub mod attendance_admin;
 pub mod attendances;
 pub mod events;
 pub mod outbox;

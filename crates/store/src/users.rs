@@ -6,6 +6,7 @@ use domain::{Email, User, UserId, Username};
 
 use crate::rows::{UserRow, USER_COLUMNS};
 use crate::schema::users;
+use crate::sql_functions::lower;
 use crate::time::to_db;
 use crate::{DbConnection, StoreError, StoreResult};
 
@@ -170,4 +171,70 @@ pub fn update(conn: &mut DbConnection, id: UserId, changes: &UserChanges) -> Sto
         .returning(USER_COLUMNS)
         .get_result::<UserRow>(conn)?
         .try_into()
+}
+
+/// A column the admin's user list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserSortField {
+    /// The login name.
+    Username,
+    /// The address.
+    Email,
+    /// The staff flag.
+    Staff,
+    /// The active flag.
+    Active,
+}
+
+type BoxedUsers = diesel::dsl::IntoBoxed<'static, users::table, crate::connection::MultiBackend>;
+
+fn searched(search: Option<&str>) -> BoxedUsers {
+    let mut query = users::table.into_boxed();
+    let terms = search.unwrap_or_default().replace('\0', "");
+    for term in terms.split_whitespace() {
+        let pattern = format!("%{}%", crate::events::escape_like(term));
+        let like = || lower(pattern.clone());
+        query = query.filter(
+            lower(users::username)
+                .like(like())
+                .escape('\\')
+                .or(lower(users::email).like(like()).escape('\\'))
+                .or(lower(users::first_name).like(like()).escape('\\'))
+                .or(lower(users::last_name).like(like()).escape('\\')),
+        );
+    }
+    query
+}
+
+/// Users whose username, address or names contain every search term
+/// (case-insensitive), a page at a time, with the number matching.
+pub fn search_page(
+    conn: &mut DbConnection,
+    search: Option<&str>,
+    order: Option<(UserSortField, bool)>,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(i64, Vec<User>)> {
+    let total = searched(search).count().get_result(conn)?;
+    let mut query = searched(search)
+        .select(USER_COLUMNS)
+        .limit(limit)
+        .offset(offset);
+    query = match order {
+        Some((UserSortField::Username, false)) | None => query.order(users::username.asc()),
+        Some((UserSortField::Username, true)) => query.order(users::username.desc()),
+        Some((UserSortField::Email, false)) => query.order(users::email.asc()),
+        Some((UserSortField::Email, true)) => query.order(users::email.desc()),
+        Some((UserSortField::Staff, false)) => query.order(users::is_staff.asc()),
+        Some((UserSortField::Staff, true)) => query.order(users::is_staff.desc()),
+        Some((UserSortField::Active, false)) => query.order(users::is_active.asc()),
+        Some((UserSortField::Active, true)) => query.order(users::is_active.desc()),
+    };
+    let users = query
+        .then_order_by(users::id)
+        .load::<UserRow>(conn)?
+        .into_iter()
+        .map(User::try_from)
+        .collect::<StoreResult<_>>()?;
+    Ok((total, users))
 }

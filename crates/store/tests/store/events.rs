@@ -57,7 +57,7 @@ fn full_and_partial_updates(db: &TestDb) {
         created.id,
         &EventChanges {
             name: Some(EventName::parse("Final").expect("valid")),
-            date: None,
+            ..EventChanges::default()
         },
     )
     .expect("patch name");
@@ -72,6 +72,7 @@ fn full_and_partial_updates(db: &TestDb) {
         &EventChanges {
             name: Some(EventName::parse("Replaced").expect("valid")),
             date: Some(day("2032-12-31")),
+            organizer_id: Some(None),
         },
     )
     .expect("put");
