@@ -6,6 +6,7 @@
 )]
 
 mod accounts_api;
+mod admin_site;
 mod attendance_api;
 mod contract_edges;
 mod errors_api;
