@@ -8,6 +8,7 @@
 mod accounts_api;
 mod admin_site;
 mod attendance_api;
+mod browser;
 mod contract_edges;
 mod errors_api;
 mod events_api;

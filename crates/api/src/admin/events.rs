@@ -145,7 +145,7 @@ impl EventForm {
         }
     }
 
-    fn render(&self, action: &str, csrf: &str, users: &[User]) -> Markup {
+    fn render(&self, action: &str, csrf: &str, users: &[User], delete: Option<String>) -> Markup {
         let described = |id: &str, field: &str| {
             if self.errors.messages(field).is_empty() {
                 String::new()
@@ -172,7 +172,10 @@ impl EventForm {
                         }
                     }
                 }, &self.errors.messages("organizer"), None))
-                div.submit-row { button type="submit" { "Save" } }
+                div.submit-row {
+                    button type="submit" { "Save" }
+                    @if let Some(delete) = delete { a.deletelink href=(delete) { "Delete" } }
+                }
             }
         }
     }
@@ -240,6 +243,10 @@ async fn form_page(
     action: &str,
     invalid: bool,
 ) -> Result<HttpResponse, AdminError> {
+    // The change form (…/change/) offers the delete page beside Save.
+    let delete = action
+        .strip_suffix("change/")
+        .map(|base| format!("{base}delete/"));
     let (csrf, cookie) = csrf_token(req, state.config.secure_cookies);
     let users = with_conn(&state.pool, |conn| {
         Ok(store::users::list(conn, CHOICES_LIMIT, 0)?)
@@ -252,7 +259,10 @@ async fn form_page(
         csrf: &csrf,
         messages: take_messages(&req.get_session()),
     };
-    let mut response = respond(page(&frame, form.render(action, &csrf, &users)), cookie);
+    let mut response = respond(
+        page(&frame, form.render(action, &csrf, &users, delete)),
+        cookie,
+    );
     if invalid {
         *response.status_mut() = actix_web::http::StatusCode::BAD_REQUEST;
     }

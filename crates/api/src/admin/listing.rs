@@ -261,7 +261,7 @@ pub(crate) fn pagination(params: &Params, total: i64, noun: &str) -> Markup {
                     " "
                 }
             }
-            span.count { (total) " " (noun) }
+            span.count { (total) " " (if total == 1 { noun.trim_end_matches('s') } else { noun }) }
         }
     }
 }
