@@ -23,6 +23,15 @@ lint:
 fmt:
     cargo fmt --all
 
+# Load benchmark (release build, wrk; installs wrk when missing). Set
+# TEST_DATABASE_URL to measure PostgreSQL too; BENCH_* variables size it.
+bench:
+    cargo bench -p server --bench load
+
+# Latency of list, search and detail at 10k, 100k and 1M events.
+bench-scale:
+    BENCH_MODE=scale cargo bench -p server --bench load
+
 # Everything CI runs.
 ci:
     bash .ci/run

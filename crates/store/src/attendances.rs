@@ -64,6 +64,39 @@ pub fn upsert(
     saved.try_into()
 }
 
+/// Adds many answers at once (bulk loads, seeding), in batches; each
+/// (user, event) pair must be new.
+pub fn create_many(
+    conn: &mut DbConnection,
+    answers: &[(UserId, EventId, AttendanceStatus)],
+) -> StoreResult<()> {
+    // Five parameters a row; PostgreSQL allows 65535 per statement.
+    const BATCH: usize = 5_000;
+    let at = to_db(now());
+    for chunk in answers.chunks(BATCH) {
+        let rows: Vec<AttendanceRow> = chunk
+            .iter()
+            .map(|(user, event, status)| AttendanceRow {
+                user_id: user.0,
+                event_id: DbUuid(event.0),
+                status: status.as_str().to_owned(),
+                created_at: at,
+                updated_at: at,
+            })
+            .collect();
+        // Multi-row inserts do not compile on the multi-backend connection.
+        match conn {
+            DbConnection::Pg(inner) => diesel::insert_into(attendances::table)
+                .values(&rows)
+                .execute(inner)?,
+            DbConnection::Sqlite(inner) => diesel::insert_into(attendances::table)
+                .values(&rows)
+                .execute(inner)?,
+        };
+    }
+    Ok(())
+}
+
 /// The user's answer for the event.
 pub fn get(conn: &mut DbConnection, user_id: UserId, event_id: EventId) -> StoreResult<Attendance> {
     attendances::table

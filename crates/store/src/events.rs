@@ -134,6 +134,39 @@ pub fn create(conn: &mut DbConnection, new: &NewEvent) -> StoreResult<Event> {
         .try_into()
 }
 
+/// Creates many events at once (bulk loads, seeding), in batches, and
+/// returns their ids in order.
+pub fn create_many(conn: &mut DbConnection, new: &[NewEvent]) -> StoreResult<Vec<EventId>> {
+    // Six parameters a row; PostgreSQL allows 65535 per statement.
+    const BATCH: usize = 5_000;
+    let at = to_db(now());
+    let mut ids = Vec::with_capacity(new.len());
+    for chunk in new.chunks(BATCH) {
+        let rows: Vec<EventRow> = chunk
+            .iter()
+            .map(|event| EventRow {
+                id: DbUuid(EventId::new_random().0),
+                organizer_id: event.organizer_id.map(|id| id.0),
+                name: event.name.as_str().to_owned(),
+                date: event.date,
+                created_at: at,
+                updated_at: at,
+            })
+            .collect();
+        ids.extend(rows.iter().map(|row| EventId(row.id.0)));
+        // Multi-row inserts do not compile on the multi-backend connection.
+        match conn {
+            DbConnection::Pg(inner) => diesel::insert_into(events::table)
+                .values(&rows)
+                .execute(inner)?,
+            DbConnection::Sqlite(inner) => diesel::insert_into(events::table)
+                .values(&rows)
+                .execute(inner)?,
+        };
+    }
+    Ok(ids)
+}
+
 /// The event with this id.
 pub fn get(conn: &mut DbConnection, id: EventId) -> StoreResult<Event> {
     events::table

@@ -139,6 +139,41 @@ fn detail_of_event_without_organizer(db: &TestDb) {
     assert!(detail.attendances.is_empty());
 }
 
+fn bulk_creation_keeps_order_and_links(db: &TestDb) {
+    let mut conn = db.conn();
+    let host = user(&mut conn, "host");
+    let guest = user(&mut conn, "guest");
+    let new: Vec<_> = (0..7)
+        .map(|i| store::events::NewEvent {
+            name: EventName::parse(&format!("Bulk {i}")).expect("valid"),
+            date: day("2030-01-01"),
+            organizer_id: Some(host.id),
+        })
+        .collect();
+    let ids = store::events::create_many(&mut conn, &new).expect("bulk events");
+    assert_eq!(ids.len(), 7);
+    for (id, event) in ids.iter().zip(&new) {
+        assert_eq!(
+            store::events::get(&mut conn, *id).expect("stored").name,
+            event.name
+        );
+    }
+    let answers = [
+        (host.id, ids[0], AttendanceStatus::Going),
+        (guest.id, ids[0], AttendanceStatus::Maybe),
+    ];
+    store::attendances::create_many(&mut conn, &answers).expect("bulk attendances");
+    assert_eq!(
+        store::attendances::count_for_event(&mut conn, ids[0], None).expect("count"),
+        2
+    );
+    let again = store::attendances::create_many(&mut conn, &answers[..1]);
+    assert!(
+        matches!(again, Err(StoreError::Conflict(_))),
+        "pairs stay unique"
+    );
+}
+
 store::backend_tests!(
     create_and_get,
     unknown_event_is_not_found,
@@ -146,4 +181,5 @@ store::backend_tests!(
     delete_removes_the_event,
     detail_has_organizer_and_attendances_in_two_queries,
     detail_of_event_without_organizer,
+    bulk_creation_keeps_order_and_links,
 );

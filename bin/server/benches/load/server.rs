@@ -1,0 +1,77 @@
+//! The release server as a child process, stopped by its PID when dropped.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The secret the benchmark server signs tokens with.
+pub const SECRET: &str = "bench-secret-key";
+
+/// A running server.
+pub struct Server {
+    child: Child,
+    /// `127.0.0.1:port`.
+    pub address: String,
+}
+
+impl Server {
+    /// Starts the server on `database_url`.
+    pub fn start(database_url: &str) -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let address = format!("127.0.0.1:{port}");
+        let child = Command::new(env!("CARGO_BIN_EXE_server"))
+            .env("DATABASE_URL", database_url)
+            .env("BIND", &address)
+            .env("SECRET_KEY", SECRET)
+            .env("RUST_LOG", "warn")
+            .env("EMAIL_BACKEND", "none")
+            .env("ACCESS_TOKEN_LIFETIME", "86400")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the server");
+        let server = Self { child, address };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !server.healthy() {
+            assert!(
+                Instant::now() < deadline,
+                "the server did not become healthy"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    fn healthy(&self) -> bool {
+        let Ok(mut stream) = TcpStream::connect(&self.address) else {
+            return false;
+        };
+        let request = format!("GET /healthz HTTP/1.0\r\nHost: {}\r\n\r\n", self.address);
+        let mut reply = String::new();
+        stream.write_all(request.as_bytes()).is_ok()
+            && stream.read_to_string(&mut reply).is_ok()
+            && reply.split_whitespace().nth(1) == Some("200")
+    }
+
+    /// The largest resident set the process has had, in MiB.
+    pub fn peak_rss_mib(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(f64::NAN, |kib| kib / 1024.0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,133 @@
+//! Runs `wrk` and reads its report.
+
+use std::process::Command;
+use std::time::Duration;
+
+/// What one `wrk` run measured.
+pub struct Measured {
+    /// Requests per second.
+    pub rps: f64,
+    /// Median latency, milliseconds.
+    pub p50_ms: f64,
+    /// 99th percentile latency, milliseconds.
+    pub p99_ms: f64,
+    /// Responses outside 2xx/3xx.
+    pub non_2xx: u64,
+    /// Connect, read, write and timeout errors.
+    pub socket_errors: u64,
+}
+
+/// A request to load the server with.
+pub struct Scenario {
+    /// Its name in the table.
+    pub name: String,
+    /// The path (and query).
+    pub path: String,
+    /// For POSTs: the bearer token and the JSON body.
+    pub post: Option<(String, String)>,
+}
+
+/// Installs wrk from Debian's packages when it is missing.
+pub fn ensure_installed() {
+    if Command::new("wrk").arg("--version").output().is_ok() {
+        return;
+    }
+    eprintln!("wrk is missing; installing it with apt-get");
+    let installed = Command::new("apt-get")
+        .args(["install", "-y", "-q", "wrk"])
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        installed,
+        "cannot install wrk: install it (apt-get install wrk) and run again"
+    );
+}
+
+fn script(dir: &std::path::Path, scenario: &Scenario) -> Option<std::path::PathBuf> {
+    let (token, body) = scenario.post.as_ref()?;
+    let path = dir.join(format!(
+        "{}.lua",
+        scenario
+            .name
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+    ));
+    let lua = format!(
+        "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"Authorization\"] = \"Bearer {token}\"\nwrk.body = [[{body}]]\n"
+    );
+    std::fs::write(&path, lua).expect("write the wrk script");
+    Some(path)
+}
+
+/// Runs `scenario` against `address` for `duration`.
+pub fn run(
+    address: &str,
+    scenario: &Scenario,
+    duration: Duration,
+    threads: u32,
+    connections: u32,
+) -> Measured {
+    let dir = std::env::temp_dir().join("events-bench-scripts");
+    std::fs::create_dir_all(&dir).expect("script directory");
+    let mut command = Command::new("wrk");
+    command
+        .arg(format!("-t{threads}"))
+        .arg(format!("-c{connections}"))
+        .arg(format!("-d{}s", duration.as_secs().max(1)))
+        .arg("--latency");
+    if let Some(script) = script(&dir, scenario) {
+        command.arg("-s").arg(script);
+    }
+    let output = command
+        .arg(format!("http://{address}{}", scenario.path))
+        .output()
+        .expect("run wrk");
+    parse(&String::from_utf8_lossy(&output.stdout))
+}
+
+fn millis(value: &str) -> f64 {
+    let number = |suffix: &str| {
+        value
+            .trim_end_matches(suffix)
+            .parse::<f64>()
+            .unwrap_or(f64::NAN)
+    };
+    if value.ends_with("us") {
+        number("us") / 1000.0
+    } else if value.ends_with("ms") {
+        number("ms")
+    } else if value.ends_with('s') {
+        number("s") * 1000.0
+    } else {
+        f64::NAN
+    }
+}
+
+fn parse(report: &str) -> Measured {
+    let mut measured = Measured {
+        rps: 0.0,
+        p50_ms: f64::NAN,
+        p99_ms: f64::NAN,
+        non_2xx: 0,
+        socket_errors: 0,
+    };
+    for line in report.lines().map(str::trim) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        match fields.as_slice() {
+            ["Requests/sec:", value] => measured.rps = value.parse().unwrap_or(0.0),
+            ["50%", value] => measured.p50_ms = millis(value),
+            ["99%", value] => measured.p99_ms = millis(value),
+            ["Non-2xx", "or", "3xx", "responses:", value] => {
+                measured.non_2xx = value.parse().unwrap_or(0)
+            }
+            ["Socket", "errors:", rest @ ..] => {
+                measured.socket_errors = rest
+                    .iter()
+                    .filter_map(|v| v.trim_end_matches(',').parse::<u64>().ok())
+                    .sum();
+            }
+            _ => {}
+        }
+    }
+    measured
+}
