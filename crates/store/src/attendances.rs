@@ -113,21 +113,20 @@ pub fn list_for_event(
     event_id: EventId,
     query: &AttendanceQuery,
 ) -> StoreResult<Vec<AttendanceDetail>> {
-    let mut select = attendances::table
-        .inner_join(users::table)
-        .filter(attendances::event_id.eq(DbUuid(event_id.0)))
-        .order((attendances::created_at, attendances::id))
-        .select((ATTENDANCE_COLUMNS, USER_COLUMNS))
-        .into_boxed();
-    if let Some(status) = query.status {
-        select = select.filter(attendances::status.eq(status.as_str()));
-    }
-    if let Some((limit, offset)) = page_bounds(query.limit, query.offset) {
-        select = select.limit(limit).offset(offset);
-    }
-    select
-        .load::<(AttendanceRow, UserRow)>(conn)?
-        .into_iter()
+    let bounds = page_bounds(query.limit, query.offset);
+    let rows = if query.status.is_none() && bounds.is_none() {
+        // Diesel keeps prepared statements only for fixed (unboxed) SQL; the
+        // common case, every answer of an event, takes that path.
+        attendances::table
+            .inner_join(users::table)
+            .filter(attendances::event_id.eq(DbUuid(event_id.0)))
+            .order((attendances::created_at, attendances::id))
+            .select((ATTENDANCE_COLUMNS, USER_COLUMNS))
+            .load::<(AttendanceRow, UserRow)>(conn)?
+    } else {
+        filtered_for_event(event_id, query.status, bounds).load::<(AttendanceRow, UserRow)>(conn)?
+    };
+    rows.into_iter()
         .map(|(attendance, user)| {
             Ok(AttendanceDetail {
                 attendance: Attendance::try_from(attendance)?,
@@ -135,6 +134,41 @@ pub fn list_for_event(
             })
         })
         .collect()
+}
+
+type EventAttendances = diesel::dsl::IntoBoxed<
+    'static,
+    diesel::dsl::Select<
+        diesel::dsl::Order<
+            diesel::dsl::Filter<
+                diesel::dsl::InnerJoin<attendances::table, users::table>,
+                diesel::dsl::Eq<attendances::event_id, DbUuid>,
+            >,
+            (attendances::created_at, attendances::id),
+        >,
+        (crate::rows::AttendanceColumns, crate::rows::UserColumns),
+    >,
+    crate::connection::MultiBackend,
+>;
+
+fn filtered_for_event(
+    event_id: EventId,
+    status: Option<AttendanceStatus>,
+    bounds: Option<(i64, i64)>,
+) -> EventAttendances {
+    let mut select = attendances::table
+        .inner_join(users::table)
+        .filter(attendances::event_id.eq(DbUuid(event_id.0)))
+        .order((attendances::created_at, attendances::id))
+        .select((ATTENDANCE_COLUMNS, USER_COLUMNS))
+        .into_boxed();
+    if let Some(status) = status {
+        select = select.filter(attendances::status.eq(status.as_str()));
+    }
+    if let Some((limit, offset)) = bounds {
+        select = select.limit(limit).offset(offset);
+    }
+    select
 }
 
 /// How many of the event's attendances have the status (or any, for `None`).

@@ -94,6 +94,19 @@ pub struct EventFilter {
     pub organizer: Option<UserId>,
 }
 
+impl EventFilter {
+    /// Whether the filter lets every event through.
+    pub fn is_empty(&self) -> bool {
+        self.search.as_deref().is_none_or(|s| {
+            s.split(|c: char| c.is_whitespace() || c == ',')
+                .all(str::is_empty)
+        }) && self.date.is_none()
+            && self.date_after.is_none()
+            && self.date_before.is_none()
+            && self.organizer.is_none()
+    }
+}
+
 /// A listing request: filter, sort keys and page bounds.
 #[derive(Debug, Clone, Default)]
 pub struct EventQuery {
@@ -218,14 +231,31 @@ pub fn delete(conn: &mut DbConnection, id: EventId) -> StoreResult<()> {
 
 /// Events matching the query, each with its organizer, in one query.
 pub fn list(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<Vec<EventSummary>> {
-    let mut select = filtered(&query.filter).select((events::all_columns, USER_COLUMNS.nullable()));
-    if let Some((limit, offset)) = page_bounds(query.limit, query.offset) {
-        select = select.limit(limit).offset(offset);
-    }
     let default_order = [EventOrder {
         field: EventSortField::Date,
         descending: false,
     }];
+    let bounds = page_bounds(query.limit, query.offset);
+    if let (true, true, Some((limit, offset))) = (
+        query.filter.is_empty(),
+        query.ordering.is_empty() || query.ordering == default_order,
+        bounds,
+    ) {
+        // Diesel keeps prepared statements only for fixed (unboxed) SQL; the
+        // most common listing, a page of everything by date, takes that path.
+        let rows = events::table
+            .left_join(users::table)
+            .select((events::all_columns, USER_COLUMNS.nullable()))
+            .order((events::date.asc(), events::id.asc()))
+            .limit(limit)
+            .offset(offset)
+            .load::<(EventRow, Option<UserRow>)>(conn)?;
+        return summaries(rows);
+    }
+    let mut select = filtered(&query.filter).select((events::all_columns, USER_COLUMNS.nullable()));
+    if let Some((limit, offset)) = page_bounds(query.limit, query.offset) {
+        select = select.limit(limit).offset(offset);
+    }
     let keys = if query.ordering.is_empty() {
         &default_order[..]
     } else {
@@ -247,9 +277,11 @@ pub fn list(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<Vec<Even
     } else {
         select.then_order_by(events::id.asc())
     };
-    select
-        .load::<(EventRow, Option<UserRow>)>(conn)?
-        .into_iter()
+    summaries(select.load::<(EventRow, Option<UserRow>)>(conn)?)
+}
+
+fn summaries(rows: Vec<(EventRow, Option<UserRow>)>) -> StoreResult<Vec<EventSummary>> {
+    rows.into_iter()
         .map(|(event, organizer)| {
             Ok(EventSummary {
                 event: event.try_into()?,
@@ -274,6 +306,10 @@ pub fn distinct_dates(
 
 /// How many events match the filter.
 pub fn count(conn: &mut DbConnection, filter: &EventFilter) -> StoreResult<i64> {
+    if filter.is_empty() {
+        // Fixed SQL, so the prepared statement is reused.
+        return Ok(events::table.count().get_result(conn)?);
+    }
     Ok(filtered(filter).count().get_result(conn)?)
 }
 

@@ -68,6 +68,9 @@ pub fn build_pool(url: &DatabaseUrl, options: PoolOptions) -> Result<DbPool, Sto
     r2d2::Pool::builder()
         .max_size(options.max_size)
         .min_idle(Some(1))
+        // A PostgreSQL connection can die with its server or network, so it
+        // is checked before use; a SQLite file cannot, so its check is skipped.
+        .test_on_check_out(url.backend() == crate::Backend::Postgres)
         .connection_timeout(options.connection_timeout)
         .build(ConnectionManager::new(url.clone()))
         .map_err(StoreError::from)

@@ -100,13 +100,15 @@ impl TryFrom<EventRow> for Event {
 }
 
 /// The `attendances` columns an [`AttendanceRow`] reads: all but the surrogate id.
-pub(crate) const ATTENDANCE_COLUMNS: (
+pub(crate) type AttendanceColumns = (
     attendances::user_id,
     attendances::event_id,
     attendances::status,
     attendances::created_at,
     attendances::updated_at,
-) = (
+);
+
+pub(crate) const ATTENDANCE_COLUMNS: AttendanceColumns = (
     attendances::user_id,
     attendances::event_id,
     attendances::status,

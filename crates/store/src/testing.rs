@@ -79,6 +79,8 @@ impl TestDb {
         let pool = r2d2::Pool::builder()
             .max_size(TEST_POOL_SIZE)
             .connection_timeout(std::time::Duration::from_secs(10))
+            // As in production pools: only PostgreSQL connections are checked before use.
+            .test_on_check_out(parsed.backend() == crate::Backend::Postgres)
             .connection_customizer(Box::new(CountQueries(Arc::clone(&queries))))
             .build(ConnectionManager::new(parsed))
             .expect("open the test database");
