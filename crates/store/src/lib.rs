@@ -20,6 +20,7 @@ pub mod admin_log;
 pub mod attendance_admin;
 pub mod attendances;
 pub mod events;
+pub mod maintenance;
 pub mod outbox;
 pub mod sessions;
 pub mod token_blacklist;

@@ -160,7 +160,7 @@ pub fn scale(name: &str, _db: &TestDb, plan: &Plan) {
             TestDb::postgres().expect("PostgreSQL")
         };
         let started = Instant::now();
-        let seeded = seed(&db, plan.users, size, size * 5);
+        let seeded = seed(&db, plan.users, size, plan.attendances);
         eprintln!("{name}: seeded {size} events in {:.1?}", started.elapsed());
         let server = Server::start(db.url());
         for scenario in scenarios(&seeded).into_iter().skip(1).take(3) {

@@ -123,3 +123,12 @@ fn sqlite_file_is_created_in_wal_mode() {
     // leftover temporary file is harmless.
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn analyze_runs_on_both_backends() {
+    let mut dbs = vec![TestDb::sqlite()];
+    dbs.extend(TestDb::postgres());
+    for db in dbs {
+        store::maintenance::analyze(&mut db.conn()).expect("analyze");
+    }
+}
