@@ -104,6 +104,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+
+    row_counts (table_name) {
+        table_name -> Text,
+        row_count -> BigInt,
+    }
+}
+
 diesel::joinable!(admin_actions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -112,5 +121,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     token_blacklist,
     outbox,
     admin_actions,
-    sessions
+    sessions,
+    row_counts
 );

@@ -212,9 +212,45 @@ fn filters_on_1000_events_with_pages_and_counts(db: &TestDb) {
     );
 }
 
+fn the_total_of_all_events_follows_every_write(db: &TestDb) {
+    let mut conn = db.conn();
+    let all = EventFilter::default();
+    let count = |conn: &mut store::DbConnection| store::events::count(conn, &all).expect("count");
+    assert_eq!(count(&mut conn), 0);
+    let first = event(&mut conn, "One", "2030-01-01", None);
+    event(&mut conn, "Two", "2030-01-02", None);
+    let bulk: Vec<_> = (0..5)
+        .map(|i| store::events::NewEvent {
+            name: domain::EventName::parse(&format!("Bulk {i}")).expect("valid"),
+            date: day("2030-02-01"),
+            organizer_id: None,
+        })
+        .collect();
+    store::events::create_many(&mut conn, &bulk).expect("bulk");
+    assert_eq!(count(&mut conn), 7);
+    store::events::delete(&mut conn, first.id).expect("delete");
+    assert_eq!(count(&mut conn), 6);
+    // A rolled-back insert leaves the total as it was.
+    let rolled_back: Result<(), store::StoreError> = write_transaction(&mut conn, |conn| {
+        event(conn, "Ghost", "2030-03-01", None);
+        Err(store::StoreError::Conflict("abort".to_owned()))
+    });
+    assert!(rolled_back.is_err());
+    assert_eq!(count(&mut conn), 6);
+    let filtered = EventFilter {
+        date: Some(day("2030-02-01")),
+        ..EventFilter::default()
+    };
+    assert_eq!(
+        store::events::count(&mut conn, &filtered).expect("count"),
+        5
+    );
+}
+
 store::backend_tests!(
     default_order_is_by_date_with_organizers,
     ordering_by_several_keys_with_id_tie_break,
     search_is_case_insensitive_and_literal,
     filters_on_1000_events_with_pages_and_counts,
+    the_total_of_all_events_follows_every_write,
 );
