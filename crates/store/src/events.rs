@@ -12,7 +12,7 @@ use crate::sql_functions::lower;
 use crate::sql_types::DbUuid;
 use crate::time::to_db;
 use crate::users::found;
-use crate::{now, DbConnection, StoreResult};
+use crate::{now, Backend, DbConnection, StoreResult};
 
 /// An event to create.
 #[derive(Debug, Clone)]
@@ -252,7 +252,8 @@ pub fn list(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<Vec<Even
             .load::<(EventRow, Option<UserRow>)>(conn)?;
         return summaries(rows);
     }
-    let mut select = filtered(&query.filter).select((events::all_columns, USER_COLUMNS.nullable()));
+    let mut select = filtered(&query.filter, conn.backend())
+        .select((events::all_columns, USER_COLUMNS.nullable()));
     if let Some((limit, offset)) = page_bounds(query.limit, query.offset) {
         select = select.limit(limit).offset(offset);
     }
@@ -297,7 +298,7 @@ pub fn distinct_dates(
     conn: &mut DbConnection,
     filter: &EventFilter,
 ) -> StoreResult<Vec<NaiveDate>> {
-    Ok(filtered(filter)
+    Ok(filtered(filter, conn.backend())
         .select(events::date)
         .distinct()
         .order(events::date)
@@ -313,7 +314,7 @@ pub fn count(conn: &mut DbConnection, filter: &EventFilter) -> StoreResult<i64> 
             .select(row_counts::row_count)
             .first(conn)?);
     }
-    Ok(filtered(filter).count().get_result(conn)?)
+    Ok(filtered(filter, conn.backend()).count().get_result(conn)?)
 }
 
 /// One page of events and the total matching, in two queries.
@@ -327,7 +328,7 @@ pub fn list_page(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<Eve
 type FilteredEvents<'a> =
     diesel::dsl::IntoBoxed<'a, diesel::dsl::LeftJoin<events::table, users::table>, MultiBackend>;
 
-fn filtered(filter: &EventFilter) -> FilteredEvents<'static> {
+fn filtered(filter: &EventFilter, backend: Backend) -> FilteredEvents<'static> {
     let mut query = events::table.left_join(users::table).into_boxed();
     // Like DRF's SearchFilter: every whitespace- or comma-separated term must match.
     let terms = filter
@@ -339,10 +340,16 @@ fn filtered(filter: &EventFilter) -> FilteredEvents<'static> {
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|t| !t.is_empty())
     {
-        // The same SQL function folds both sides, so the backend's notion
-        // of case (ASCII-only on SQLite) applies to both alike.
         let pattern = format!("%{}%", escape_like(term));
-        query = query.filter(lower(events::name).like(lower(pattern)).escape('\\'));
+        query = match backend {
+            // SQLite's LIKE already ignores ASCII case, as its lower() does;
+            // skipping lower() spares a string per row of the scan.
+            Backend::Sqlite => query.filter(events::name.like(pattern).escape('\\')),
+            // Unicode-aware, and served by the trigram index on lower(name).
+            Backend::Postgres => {
+                query.filter(lower(events::name).like(lower(pattern)).escape('\\'))
+            }
+        };
     }
     if let Some(date) = filter.date {
         query = query.filter(events::date.eq(date));
