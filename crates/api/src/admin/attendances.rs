@@ -11,7 +11,9 @@ use store::StoreError;
 
 use super::forms::{csrf_token, Posted};
 use super::guard::require_staff;
-use super::layout::{csrf_input, field_row, page, redirect_with, respond, take_messages, Frame};
+use super::layout::{
+    csrf_input, delete_confirmation, field_row, page, redirect_with, respond, take_messages, Frame,
+};
 use super::listing::{
     self, date_hierarchy, filter, header, pagination, search_box, Params, PER_PAGE,
 };
@@ -518,16 +520,10 @@ pub(crate) async fn delete_form(
         Ok(store::attendance_admin::get(conn, id)?)
     })
     .await?;
-    let content = html! {
+    let details = html! {
         p { "Are you sure you want to delete the attendance “" (describe(&entry)) "”? Nothing else will be deleted." }
-        form method="post" action=(format!("/admin/attendances/{id}/delete/")) {
-            (csrf_input(&csrf))
-            div.submit-row {
-                button.danger type="submit" { "Yes, I’m sure" }
-                a href=(format!("/admin/attendances/{id}/change/")) { "No, take me back" }
-            }
-        }
     };
+    let content = delete_confirmation(&format!("/admin/attendances/{id}/"), &csrf, details);
     let frame = Frame {
         title: "Are you sure?",
         crumbs: crumbs(Some("Delete")),

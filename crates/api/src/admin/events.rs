@@ -10,7 +10,9 @@ use store::StoreError;
 
 use super::forms::{csrf_token, Posted};
 use super::guard::require_staff;
-use super::layout::{csrf_input, field_row, page, redirect_with, respond, take_messages, Frame};
+use super::layout::{
+    csrf_input, delete_confirmation, field_row, page, redirect_with, respond, take_messages, Frame,
+};
 use super::listing::{
     self, date_hierarchy, filter, header, pagination, search_box, Params, PER_PAGE,
 };
@@ -433,20 +435,14 @@ pub(crate) async fn delete_form(
         ))
     })
     .await?;
-    let content = html! {
+    let details = html! {
         p { "Are you sure you want to delete the event “" (event.name) "”? All of the following related items will be deleted:" }
         ul.deleted-objects {
             li { "Event: " (event.name) " (" (event.date) ")" }
             li { (attendances) " attendance" @if attendances != 1 { "s" } }
         }
-        form method="post" action=(format!("/admin/events/{id}/delete/")) {
-            (csrf_input(&csrf))
-            div.submit-row {
-                button.danger type="submit" { "Yes, I’m sure" }
-                a href=(format!("/admin/events/{id}/change/")) { "No, take me back" }
-            }
-        }
     };
+    let content = delete_confirmation(&format!("/admin/events/{id}/"), &csrf, details);
     let frame = Frame {
         title: "Are you sure?",
         crumbs: crumbs(Some("Delete")),

@@ -105,6 +105,21 @@ pub(crate) fn take_messages(session: &Session) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A delete confirmation: what will be deleted, then "Yes" (posting to
+/// `{object_url}delete/`) and a way back to `{object_url}change/`.
+pub(crate) fn delete_confirmation(object_url: &str, csrf: &str, details: Markup) -> Markup {
+    html! {
+        (details)
+        form method="post" action=(format!("{object_url}delete/")) {
+            (csrf_input(csrf))
+            div.submit-row {
+                button.danger type="submit" { "Yes, I’m sure" }
+                a href=(format!("{object_url}change/")) { "No, take me back" }
+            }
+        }
+    }
+}
+
 /// A labelled form row with its errors beside the input.
 pub(crate) fn field_row(
     id: &str,
