@@ -5,16 +5,16 @@ use std::time::Instant;
 use actix_session::SessionExt;
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
-use domain::{Email, User, Username};
+use domain::{Email, Username};
 use serde_json::{Map, Value};
-use store::users::NewUser;
+use store::users::{NewUser, UserCredentials};
 use store::StoreError;
 
 use crate::blocking::off_executor;
 use crate::body::read_fields;
 use crate::client;
 use crate::fields::Form;
-use crate::identity::{AuthUser, Caller, State, CSRF_COOKIE, SESSION_USER_KEY};
+use crate::identity::{start_session, AuthUser, Caller, State, CSRF_COOKIE};
 use crate::representations::MeBody;
 use crate::routes::{get, resource, Access};
 use crate::{with_conn, ApiError, ApiState};
@@ -192,12 +192,9 @@ pub(crate) async fn login(
 ) -> Result<HttpResponse, ApiError> {
     check_throttle(&req, &state)?;
     let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
-    let user = authenticate_credentials(&req, &state, &data).await?;
-    let session = req.get_session();
-    session.renew();
-    session
-        .insert(SESSION_USER_KEY, user.id.0)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let credentials = authenticate_credentials(&req, &state, &data).await?;
+    start_session(&req, &credentials)?;
+    let user = credentials.user;
     let user_id = user.id;
     with_conn(&state.pool, move |conn| {
         Ok(store::users::record_login(conn, user_id, store::now())?)
@@ -234,12 +231,13 @@ pub(crate) fn check_throttle(req: &HttpRequest, state: &ApiState) -> Result<(), 
 }
 
 /// Checks a username and password (counting failures per client address
-/// for the throttle) and returns the active user they belong to.
+/// for the throttle) and returns the active user they belong to, with the
+/// password hash.
 pub(crate) async fn authenticate_credentials(
     req: &HttpRequest,
     state: &ApiState,
     data: &Map<String, Value>,
-) -> Result<User, ApiError> {
+) -> Result<UserCredentials, ApiError> {
     let client = client::address(req);
     let mut form = Form::new(data, false);
     let not_blank = |raw: &str| {
@@ -265,7 +263,7 @@ pub(crate) async fn authenticate_credentials(
     let cost = state.config.bcrypt_cost;
     let user = off_executor(move || match found {
         Some(credentials) => {
-            auth::verify_password(&password, &credentials.password_hash).then_some(credentials.user)
+            auth::verify_password(&password, &credentials.password_hash).then_some(credentials)
         }
         // Spend the same time as for a real account, so timing doesn't reveal which exist.
         None => {
@@ -278,7 +276,7 @@ pub(crate) async fn authenticate_credentials(
     })
     .await?;
     match user {
-        Some(user) if user.is_active => Ok(user),
+        Some(credentials) if credentials.user.is_active => Ok(credentials),
         _ => {
             state.login_throttle.record_failure(&client, Instant::now());
             Err(ApiError::AuthenticationFailed {

@@ -10,6 +10,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use auth::TokenType;
 use domain::{User, UserId};
 use futures_util::future::LocalBoxFuture;
+use store::users::UserCredentials;
 use store::StoreError;
 
 use crate::{with_conn, ApiError, ApiState};
@@ -148,34 +149,70 @@ fn bad_authorization_header() -> ApiError {
     }
 }
 
-/// The user the session cookie names; anonymous when there is none, or the
-/// account is gone or deactivated (the session is then ended).
-async fn session_caller(req: &HttpRequest, state: &ApiState) -> Result<Caller, ApiError> {
-    let anonymous = Caller {
-        user: None,
-        via_session: false,
-    };
+/// The session key holding the password fingerprint.
+const SESSION_HASH_KEY: &str = "_auth_user_hash";
+
+/// Logs the user in on this request's session: a fresh session key (no
+/// fixation) holding the user id and their password fingerprint.
+pub(crate) fn start_session(
+    req: &HttpRequest,
+    credentials: &UserCredentials,
+) -> Result<(), ApiError> {
+    let session = req.get_session();
+    session.renew();
+    let fingerprint = auth::password_fingerprint(&credentials.password_hash);
+    session
+        .insert(SESSION_USER_KEY, credentials.user.id.0)
+        .and_then(|()| session.insert(SESSION_HASH_KEY, fingerprint))
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// The active user the session names. A session whose user is gone or
+/// deactivated, or whose password changed since it began, is ended.
+pub(crate) async fn session_user(
+    req: &HttpRequest,
+    state: &ApiState,
+) -> Result<Option<User>, ApiError> {
     let session = req.get_session();
     let Ok(Some(id)) = session.get::<i64>(SESSION_USER_KEY) else {
-        return Ok(anonymous);
+        return Ok(None);
     };
-    let user = with_conn(&state.pool, move |c| {
-        match store::users::get(c, UserId(id)) {
+    let fingerprint = session
+        .get::<String>(SESSION_HASH_KEY)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let credentials = with_conn(
+        &state.pool,
+        move |c| match store::users::get_credentials_by_id(c, UserId(id)) {
             Err(StoreError::NotFound) => Ok(None),
             found => Ok(Some(found?)),
-        }
-    })
+        },
+    )
     .await?;
-    match user {
-        Some(user) if user.is_active => Ok(Caller {
-            user: Some(user),
-            via_session: true,
-        }),
+    match credentials {
+        Some(found)
+            if found.user.is_active
+                && auth::csrf_tokens_match(
+                    &fingerprint,
+                    &auth::password_fingerprint(&found.password_hash),
+                ) =>
+        {
+            Ok(Some(found.user))
+        }
         _ => {
             session.purge();
-            Ok(anonymous)
+            Ok(None)
         }
     }
+}
+
+async fn session_caller(req: &HttpRequest, state: &ApiState) -> Result<Caller, ApiError> {
+    let user = session_user(req, state).await?;
+    Ok(Caller {
+        via_session: user.is_some(),
+        user,
+    })
 }
 
 fn is_safe(req: &HttpRequest) -> bool {

@@ -96,7 +96,7 @@ pub(crate) async fn obtain(
 ) -> Result<HttpResponse, ApiError> {
     check_throttle(&req, &state)?;
     let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
-    let user = authenticate_credentials(&req, &state, &data).await?;
+    let user = authenticate_credentials(&req, &state, &data).await?.user;
     let pair = state
         .tokens
         .issue_pair(user.id, store::now())

@@ -23,6 +23,13 @@ pub fn session_key_digest(key: &str) -> String {
         .collect()
 }
 
+/// A short fingerprint of a password hash, kept in a session: a session
+/// whose fingerprint no longer matches was opened before the password
+/// changed and is ended (Django's session auth hash).
+pub fn password_fingerprint(password_hash: &str) -> String {
+    session_key_digest(password_hash)[..32].to_owned()
+}
+
 fn random_token<const LEN: usize>() -> String {
     let mut bytes = [0u8; LEN];
     // Without system randomness nothing secure can be done; fail loudly.

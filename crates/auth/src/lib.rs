@@ -13,7 +13,9 @@ mod password;
 mod policy;
 mod throttle;
 
-pub use csrf::{csrf_tokens_match, new_csrf_token, new_session_key, session_key_digest};
+pub use csrf::{
+    csrf_tokens_match, new_csrf_token, new_session_key, password_fingerprint, session_key_digest,
+};
 pub use jwt::{Claims, TokenConfig, TokenError, TokenPair, TokenType};
 pub use keys::derive_key;
 pub use password::{

@@ -91,6 +91,18 @@ pub fn get_credentials(conn: &mut DbConnection, username: &str) -> StoreResult<U
     })
 }
 
+/// The user with this id and their password hash.
+pub fn get_credentials_by_id(conn: &mut DbConnection, id: UserId) -> StoreResult<UserCredentials> {
+    let (row, password_hash) = users::table
+        .find(id.0)
+        .select((USER_COLUMNS, users::password_hash))
+        .first::<(UserRow, String)>(conn)?;
+    Ok(UserCredentials {
+        user: row.try_into()?,
+        password_hash,
+    })
+}
+
 /// Users ordered by id, a page at a time.
 pub fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> StoreResult<Vec<User>> {
     users::table

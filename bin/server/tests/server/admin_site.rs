@@ -556,6 +556,13 @@ fn user_admin_adds_edits_and_protects_own_staff_flag(db: &TestDb) {
         assert!(carol_now.is_staff);
         assert_eq!(carol_now.first_name, "Carol");
 
+        let (carol_session, _) = app.login("carol").await;
+        let me = app
+            .request("GET", "/api/auth/me/")
+            .header("Cookie", &carol_session)
+            .send()
+            .await;
+        assert_eq!(me.status, 200);
         let new_password = "another-river-77";
         let changed = browser
             .post(
@@ -568,6 +575,15 @@ fn user_admin_adds_edits_and_protects_own_staff_flag(db: &TestDb) {
             .expect("carol")
             .password_hash;
         assert!(auth::verify_password(new_password, &hash));
+        let after = app
+            .request("GET", "/api/auth/me/")
+            .header("Cookie", &carol_session)
+            .send()
+            .await;
+        assert_eq!(
+            after.status, 401,
+            "a new password ends the sessions opened with the old one"
+        );
     });
 }
 

@@ -1,31 +1,17 @@
 //! Who may use the admin: active staff, logged in with the session.
 
-use actix_session::SessionExt;
 use actix_web::HttpRequest;
-use domain::{User, UserId};
-use store::StoreError;
+use domain::User;
 
 use super::AdminError;
-use crate::identity::SESSION_USER_KEY;
-use crate::{with_conn, ApiState};
+use crate::ApiState;
 
 /// The logged-in user of the session, if any.
 pub(crate) async fn session_user(
     req: &HttpRequest,
     state: &ApiState,
 ) -> Result<Option<User>, AdminError> {
-    let session = req.get_session();
-    let Ok(Some(id)) = session.get::<i64>(SESSION_USER_KEY) else {
-        return Ok(None);
-    };
-    let user = with_conn(&state.pool, move |conn| {
-        match store::users::get(conn, UserId(id)) {
-            Err(StoreError::NotFound) => Ok(None),
-            found => Ok(Some(found?)),
-        }
-    })
-    .await?;
-    Ok(user.filter(|u| u.is_active))
+    Ok(crate::identity::session_user(req, state).await?)
 }
 
 /// The staff user making the request. Anonymous callers are sent to the

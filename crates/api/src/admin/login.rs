@@ -9,7 +9,7 @@ use super::guard::session_user;
 use super::layout::{csrf_input, respond, take_messages};
 use super::AdminError;
 use crate::accounts::{authenticate_credentials, check_throttle};
-use crate::identity::{State, SESSION_USER_KEY};
+use crate::identity::{start_session, State};
 use crate::ApiError;
 
 const STAFF_ONLY: &str = "Please enter the correct username and password for a staff account. Note that both fields may be case-sensitive.";
@@ -110,18 +110,14 @@ pub(crate) async fn submit(
         *page.status_mut() = actix_web::http::StatusCode::TOO_MANY_REQUESTS;
         return Ok(page);
     }
-    let user = match authenticate_credentials(&req, &state, &posted.fields()).await {
-        Ok(user) if user.is_staff => user,
+    let credentials = match authenticate_credentials(&req, &state, &posted.fields()).await {
+        Ok(credentials) if credentials.user.is_staff => credentials,
         Ok(_) | Err(ApiError::AuthenticationFailed { .. } | ApiError::Validation(_)) => {
             return Ok(login_page(&req, secure, Some(STAFF_ONLY), &username, &next));
         }
         Err(other) => return Err(other.into()),
     };
-    let session = req.get_session();
-    session.renew();
-    session
-        .insert(SESSION_USER_KEY, user.id.0)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    start_session(&req, &credentials)?;
     Ok(HttpResponse::SeeOther()
         .insert_header(("Location", next))
         .finish())
