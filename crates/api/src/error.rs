@@ -126,14 +126,23 @@ impl ApiError {
             Self::Throttled(seconds) => json!({
                 "detail": format!("Request was throttled. Expected available in {seconds} second{}.", if *seconds == 1 { "" } else { "s" })
             }),
-            Self::Unavailable(reason) => {
-                tracing::warn!(%reason, "database unavailable");
+            Self::Unavailable(_) => {
+                self.log();
                 json!({ "detail": "Service temporarily unavailable." })
             }
-            Self::Internal(cause) => {
-                tracing::error!(%cause, "request failed");
+            Self::Internal(_) => {
+                self.log();
                 json!({ "detail": "A server error occurred." })
             }
+        }
+    }
+
+    /// Logs the cause of a server-side error (5xx); client errors are not logged.
+    pub(crate) fn log(&self) {
+        match self {
+            Self::Unavailable(reason) => tracing::warn!(%reason, "database unavailable"),
+            Self::Internal(cause) => tracing::error!(%cause, "request failed"),
+            _ => {}
         }
     }
 }

@@ -66,8 +66,8 @@ impl ResponseError for AdminError {
                 "The page or object you asked for does not exist.".to_owned(),
             ),
             Self::Api(err) => {
-                // Logs the cause; the page says nothing internal.
-                drop(err.error_response());
+                // The cause goes to the log; the page says nothing internal.
+                err.log();
                 match err.status_code() {
                     StatusCode::SERVICE_UNAVAILABLE => (
                         "Service unavailable",
