@@ -167,6 +167,16 @@ pub(crate) fn start_session(
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
+/// Keeps the current session valid after its own user changed password.
+pub(crate) fn refresh_session_fingerprint(
+    req: &HttpRequest,
+    password_hash: &str,
+) -> Result<(), ApiError> {
+    req.get_session()
+        .insert(SESSION_HASH_KEY, auth::password_fingerprint(password_hash))
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
 /// The active user the session names. A session whose user is gone or
 /// deactivated, or whose password changed since it began, is ended.
 pub(crate) async fn session_user(

@@ -22,12 +22,18 @@ impl Waker {
     }
 }
 
+/// How much longer than one delivery's timeout a claim must last.
+const LEASE_MARGIN: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Drains the outbox: claims due messages, sends them and records the outcome.
 pub struct Worker {
     pool: DbPool,
     transport: Arc<Transport>,
     config: Arc<MailConfig>,
     from: Mailbox,
+    /// How long a claim lasts: the configured lease, or long enough for two
+    /// deliveries that hit the SMTP timeout, whichever is longer.
+    lease: std::time::Duration,
 }
 
 /// A running worker.
@@ -62,11 +68,13 @@ impl Worker {
                 config.from
             ))
         })?;
+        let lease = config.lease.max(config.smtp.timeout * 2 + LEASE_MARGIN);
         Ok(Self {
             pool,
             transport: Arc::new(Transport::from_config(&config)?),
             config: Arc::new(config),
             from,
+            lease,
         })
     }
 
@@ -83,14 +91,7 @@ impl Worker {
         while !*stopped.borrow() {
             match self.claim().await {
                 Ok(batch) if !batch.is_empty() => {
-                    let mut pending = batch.into_iter();
-                    while let Some(message) = pending.next() {
-                        self.deliver(message).await;
-                        if *stopped.borrow() {
-                            self.release(pending.map(|m| m.id).collect()).await;
-                            break;
-                        }
-                    }
+                    self.deliver_batch(batch, &stopped).await;
                     // Look for more at once: a full batch may mean a backlog.
                     continue;
                 }
@@ -100,14 +101,45 @@ impl Worker {
             tokio::select! {
                 () = waker.0.notified() => {}
                 () = tokio::time::sleep(self.config.poll_interval) => {}
-                _ = stopped.changed() => {}
+                changed = stopped.changed() => {
+                    // The handle is gone without a shutdown: stop too.
+                    if changed.is_err() {
+                        break;
+                    }
+                }
             }
         }
         tracing::info!("mail worker stopped");
     }
 
+    /// Sends a claimed batch one message at a time. Before each, it checks
+    /// that it is not stopping and that the claim outlasts a whole delivery
+    /// (else another worker could claim and send the message meanwhile); the
+    /// rest of the batch is handed back otherwise.
+    async fn deliver_batch(&self, batch: Vec<Message>, stopped: &watch::Receiver<bool>) {
+        let safety = chrono::Duration::from_std(self.config.smtp.timeout + LEASE_MARGIN)
+            .unwrap_or(chrono::Duration::MAX);
+        let mut pending = batch.into_iter().peekable();
+        while let Some(message) = pending.peek() {
+            let Some(lease) = message.claimed_until else {
+                break;
+            };
+            if *stopped.borrow() || Utc::now() + safety >= lease {
+                break;
+            }
+            if let Some(message) = pending.next() {
+                self.deliver(message, lease).await;
+            }
+        }
+        let rest: Vec<Message> = pending.collect();
+        if let Some(lease) = rest.first().and_then(|m| m.claimed_until) {
+            self.release(rest.iter().map(|m| m.id).collect(), lease)
+                .await;
+        }
+    }
+
     async fn claim(&self) -> Result<Vec<Message>, StoreError> {
-        let lease = chrono::Duration::from_std(self.config.lease).unwrap_or(chrono::Duration::MAX);
+        let lease = chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::MAX);
         let limit = self.config.batch_size;
         self.with_conn(move |conn| {
             let now = store::now();
@@ -116,7 +148,7 @@ impl Worker {
         .await
     }
 
-    async fn deliver(&self, message: Message) {
+    async fn deliver(&self, message: Message, lease: chrono::DateTime<Utc>) {
         let transport = Arc::clone(&self.transport);
         let from = self.from.clone();
         let (id, attempts) = (message.id, message.attempts);
@@ -134,30 +166,37 @@ impl Worker {
             .backoff(u32::try_from(attempts).unwrap_or(u32::MAX));
         let recorded = self
             .with_conn(move |conn| match outcome {
-                Ok(()) => store::outbox::mark_sent(conn, id, store::now()),
+                Ok(()) => store::outbox::mark_sent(conn, id, lease, store::now()),
                 Err(err) if err.permanent || attempts >= i32::try_from(max_attempts).unwrap_or(i32::MAX) => {
                     tracing::warn!(id, attempts, error = %err.message, "giving up on a message");
-                    store::outbox::mark_failed(conn, id, &err.message)
+                    store::outbox::mark_failed(conn, id, lease, &err.message)
                 }
                 Err(err) => {
                     tracing::info!(id, attempts, error = %err.message, retry_in = ?retry_in, "message not sent; will retry");
                     let next = Utc::now() + chrono::Duration::from_std(retry_in).unwrap_or(chrono::Duration::MAX);
-                    store::outbox::mark_retry(conn, id, next, &err.message)
+                    store::outbox::mark_retry(conn, id, lease, next, &err.message)
                 }
             })
             .await;
-        if let Err(err) = recorded {
+        match recorded {
+            Ok(()) => {}
+            Err(StoreError::NotFound) => {
+                tracing::warn!(
+                    id,
+                    "the claim on a message ran out before its outcome was recorded"
+                );
+            }
             // The claim expires and the message is tried again.
-            tracing::error!(id, error = %err, "cannot record a delivery outcome");
+            Err(err) => tracing::error!(id, error = %err, "cannot record a delivery outcome"),
         }
     }
 
-    async fn release(&self, ids: Vec<i64>) {
+    async fn release(&self, ids: Vec<i64>, lease: chrono::DateTime<Utc>) {
         if ids.is_empty() {
             return;
         }
         if let Err(err) = self
-            .with_conn(move |conn| store::outbox::release(conn, &ids))
+            .with_conn(move |conn| store::outbox::release(conn, &ids, lease))
             .await
         {
             tracing::warn!(error = %err, "cannot hand back claimed messages; they are retried after their lease");

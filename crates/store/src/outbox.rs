@@ -219,9 +219,34 @@ pub fn claim_due(
     Ok(messages)
 }
 
-/// Records a delivery.
-pub fn mark_sent(conn: &mut DbConnection, id: i64, at: DateTime<Utc>) -> StoreResult<()> {
-    let changed = diesel::update(outbox::table.find(id))
+type HeldMessage = diesel::dsl::Filter<
+    diesel::dsl::Find<outbox::table, i64>,
+    diesel::dsl::And<
+        diesel::dsl::Eq<outbox::state, &'static str>,
+        diesel::dsl::Eq<outbox::claimed_until, Option<NaiveDateTime>>,
+    >,
+>;
+
+/// The row of a message this claim still holds: a worker whose lease ran
+/// out (and whose message another worker may have claimed since) changes
+/// nothing.
+fn held(id: i64, lease: DateTime<Utc>) -> HeldMessage {
+    outbox::table.find(id).filter(
+        outbox::state
+            .eq(MessageState::Sending.as_str())
+            .and(outbox::claimed_until.eq(Some(to_db(lease)))),
+    )
+}
+
+/// Records a delivery made under the claim that ends at `lease`;
+/// [`StoreError::NotFound`] when that claim was lost.
+pub fn mark_sent(
+    conn: &mut DbConnection,
+    id: i64,
+    lease: DateTime<Utc>,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let changed = diesel::update(held(id, lease))
         .set((
             outbox::state.eq(MessageState::Sent.as_str()),
             outbox::sent_at.eq(Some(to_db(at))),
@@ -236,10 +261,11 @@ pub fn mark_sent(conn: &mut DbConnection, id: i64, at: DateTime<Utc>) -> StoreRe
 pub fn mark_retry(
     conn: &mut DbConnection,
     id: i64,
+    lease: DateTime<Utc>,
     next_attempt_at: DateTime<Utc>,
     error: &str,
 ) -> StoreResult<()> {
-    let changed = diesel::update(outbox::table.find(id))
+    let changed = diesel::update(held(id, lease))
         .set((
             outbox::state.eq(MessageState::Pending.as_str()),
             outbox::next_attempt_at.eq(to_db(next_attempt_at)),
@@ -251,8 +277,13 @@ pub fn mark_retry(
 }
 
 /// Gives up on a message, keeping it with its error.
-pub fn mark_failed(conn: &mut DbConnection, id: i64, error: &str) -> StoreResult<()> {
-    let changed = diesel::update(outbox::table.find(id))
+pub fn mark_failed(
+    conn: &mut DbConnection,
+    id: i64,
+    lease: DateTime<Utc>,
+    error: &str,
+) -> StoreResult<()> {
+    let changed = diesel::update(held(id, lease))
         .set((
             outbox::state.eq(MessageState::Failed.as_str()),
             outbox::claimed_until.eq(None::<NaiveDateTime>),
@@ -262,13 +293,14 @@ pub fn mark_failed(conn: &mut DbConnection, id: i64, error: &str) -> StoreResult
     found(changed)
 }
 
-/// Hands claimed messages back unsent (a worker shutting down), without
-/// counting the attempt.
-pub fn release(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<()> {
+/// Hands messages claimed until `lease` back unsent (a worker shutting down,
+/// or running short of lease), without counting the attempt.
+pub fn release(conn: &mut DbConnection, ids: &[i64], lease: DateTime<Utc>) -> StoreResult<()> {
     diesel::update(
         outbox::table
             .filter(outbox::id.eq_any(ids))
-            .filter(outbox::state.eq(MessageState::Sending.as_str())),
+            .filter(outbox::state.eq(MessageState::Sending.as_str()))
+            .filter(outbox::claimed_until.eq(Some(to_db(lease)))),
     )
     .set((
         outbox::state.eq(MessageState::Pending.as_str()),

@@ -584,6 +584,35 @@ fn user_admin_adds_edits_and_protects_own_staff_flag(db: &TestDb) {
             after.status, 401,
             "a new password ends the sessions opened with the old one"
         );
+
+        let self_deactivation = browser
+            .post(
+                &format!("/admin/users/{boss}/change/"),
+                &[("email", "boss@example.com"), ("is_staff", "on")],
+            )
+            .await;
+        assert_eq!(self_deactivation.status, 400);
+        assert!(self_deactivation
+            .text()
+            .contains("can’t deactivate your own account"));
+        let own = browser
+            .post(
+                &format!("/admin/users/{boss}/password/"),
+                &[("password1", new_password), ("password2", new_password)],
+            )
+            .await;
+        assert_eq!(own.status, 303);
+        assert_eq!(
+            browser.get("/admin/").await.status,
+            200,
+            "changing one's own password keeps this session"
+        );
+        let bad_id = browser.get("/admin/attendances/not-a-number/change/").await;
+        assert_eq!(bad_id.status, 404);
+        assert!(
+            bad_id.text().contains("Not found"),
+            "the admin's own 404 page"
+        );
     });
 }
 
@@ -598,9 +627,10 @@ fn outbox_lists_messages_and_retries_failures(db: &TestDb) {
             body: "b".to_owned(),
         };
         let id = store::outbox::enqueue(&mut db.conn(), &message, now).expect("enqueue");
-        store::outbox::claim_due(&mut db.conn(), now, now + chrono::Duration::minutes(1), 1)
-            .expect("claim");
-        store::outbox::mark_failed(&mut db.conn(), id, "550 mailbox unavailable").expect("fail");
+        let lease = now + chrono::Duration::minutes(1);
+        store::outbox::claim_due(&mut db.conn(), now, lease, 1).expect("claim");
+        store::outbox::mark_failed(&mut db.conn(), id, lease, "550 mailbox unavailable")
+            .expect("fail");
         let mut browser = Browser::new(&app);
         browser.login("boss").await;
         let page = browser.get("/admin/outbox/?state=failed").await.text();

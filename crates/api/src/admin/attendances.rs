@@ -51,7 +51,14 @@ fn describe(entry: &AttendanceEntry) -> String {
     )
 }
 
-async fn choices(state: &ApiState) -> Result<(Vec<User>, Vec<EventSummary>), AdminError> {
+/// The users and events the selects offer: the first users and the latest
+/// events, plus those already chosen (`values`), so editing never loses them.
+async fn choices(
+    state: &ApiState,
+    values: Option<&Values>,
+) -> Result<(Vec<User>, Vec<EventSummary>), AdminError> {
+    let chosen_user = values.and_then(|v| v.user.parse::<i64>().ok()).map(UserId);
+    let chosen_event = values.and_then(|v| v.event.parse::<EventId>().ok());
     let recent = EventQuery {
         ordering: vec![EventOrder {
             field: EventSortField::Date,
@@ -61,10 +68,26 @@ async fn choices(state: &ApiState) -> Result<(Vec<User>, Vec<EventSummary>), Adm
         ..EventQuery::default()
     };
     Ok(with_conn(&state.pool, move |conn| {
-        Ok((
-            store::users::list(conn, CHOICES_LIMIT, 0)?,
-            store::events::list(conn, &recent)?,
-        ))
+        let mut users = store::users::list(conn, CHOICES_LIMIT, 0)?;
+        let mut events = store::events::list(conn, &recent)?;
+        if let Some(id) = chosen_user.filter(|id| !users.iter().any(|u| u.id == *id)) {
+            match store::users::get(conn, id) {
+                Ok(user) => users.push(user),
+                Err(StoreError::NotFound) => {}
+                Err(other) => return Err(other.into()),
+            }
+        }
+        if let Some(id) = chosen_event.filter(|id| !events.iter().any(|e| e.event.id == *id)) {
+            match store::events::get(conn, id) {
+                Ok(event) => events.push(EventSummary {
+                    event,
+                    organizer: None,
+                }),
+                Err(StoreError::NotFound) => {}
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Ok((users, events))
     })
     .await?)
 }
@@ -107,7 +130,7 @@ pub(crate) async fn list(
         ))
     })
     .await?;
-    let (users, events) = choices(&state).await?;
+    let (users, events) = choices(&state, None).await?;
     let user_choices: Vec<(String, String)> = users
         .iter()
         .map(|u| (u.id.to_string(), u.username.to_string()))
@@ -213,7 +236,7 @@ async fn show(
     errors: &FieldErrors,
     extra: Markup,
 ) -> Result<HttpResponse, AdminError> {
-    let (users, events) = choices(state).await?;
+    let (users, events) = choices(state, Some(values)).await?;
     let (csrf, cookie) = csrf_token(req, state.config.secure_cookies);
     let frame = Frame {
         title,
@@ -408,11 +431,11 @@ pub(crate) async fn add(
 
 pub(crate) async fn change_form(
     req: HttpRequest,
-    path: web::Path<i64>,
+    path: web::Path<String>,
     State(state): State,
 ) -> Result<HttpResponse, AdminError> {
     let staff = require_staff(&req, &state).await?;
-    let id = path.into_inner();
+    let id = super::numeric_id(&path)?;
     let entry = with_conn(&state.pool, move |conn| {
         Ok(store::attendance_admin::get(conn, id)?)
     })
@@ -437,12 +460,12 @@ pub(crate) async fn change_form(
 
 pub(crate) async fn change(
     req: HttpRequest,
-    path: web::Path<i64>,
+    path: web::Path<String>,
     body: web::Bytes,
     State(state): State,
 ) -> Result<HttpResponse, AdminError> {
     let staff = require_staff(&req, &state).await?;
-    let id = path.into_inner();
+    let id = super::numeric_id(&path)?;
     let posted = Posted::read(&req, &body)?;
     let (user, event, status) = match validate(&state, &posted).await? {
         Ok(valid) => valid,
@@ -510,11 +533,11 @@ pub(crate) async fn change(
 
 pub(crate) async fn delete_form(
     req: HttpRequest,
-    path: web::Path<i64>,
+    path: web::Path<String>,
     State(state): State,
 ) -> Result<HttpResponse, AdminError> {
     let staff = require_staff(&req, &state).await?;
-    let id = path.into_inner();
+    let id = super::numeric_id(&path)?;
     let (csrf, cookie) = csrf_token(&req, state.config.secure_cookies);
     let entry = with_conn(&state.pool, move |conn| {
         Ok(store::attendance_admin::get(conn, id)?)
@@ -536,12 +559,12 @@ pub(crate) async fn delete_form(
 
 pub(crate) async fn delete(
     req: HttpRequest,
-    path: web::Path<i64>,
+    path: web::Path<String>,
     body: web::Bytes,
     State(state): State,
 ) -> Result<HttpResponse, AdminError> {
     let staff = require_staff(&req, &state).await?;
-    let id = path.into_inner();
+    let id = super::numeric_id(&path)?;
     Posted::read(&req, &body)?;
     let description = with_conn(&state.pool, move |conn| {
         store::write_transaction(conn, |conn| {

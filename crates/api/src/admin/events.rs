@@ -250,8 +250,18 @@ async fn form_page(
         .strip_suffix("change/")
         .map(|base| format!("{base}delete/"));
     let (csrf, cookie) = csrf_token(req, state.config.secure_cookies);
-    let users = with_conn(&state.pool, |conn| {
-        Ok(store::users::list(conn, CHOICES_LIMIT, 0)?)
+    // The select lists the first users; the chosen organizer is always offered.
+    let chosen = form.organizer.parse::<i64>().ok().map(UserId);
+    let users = with_conn(&state.pool, move |conn| {
+        let mut users = store::users::list(conn, CHOICES_LIMIT, 0)?;
+        if let Some(id) = chosen.filter(|id| !users.iter().any(|u| u.id == *id)) {
+            match store::users::get(conn, id) {
+                Ok(user) => users.push(user),
+                Err(StoreError::NotFound) => {}
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Ok(users)
     })
     .await?;
     let frame = Frame {

@@ -51,6 +51,11 @@ pub(crate) fn configure(scope: &mut web::ServiceConfig, _state: &ApiState) {
         .configure(outbox::configure);
 }
 
+/// A numeric id from the path; anything else names no object.
+fn numeric_id(raw: &str) -> Result<i64, AdminError> {
+    raw.parse().map_err(|_| AdminError::NotFound)
+}
+
 /// Records a change in the admin log, inside the change's transaction.
 fn log(
     conn: &mut store::DbConnection,

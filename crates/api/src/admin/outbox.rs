@@ -91,13 +91,13 @@ pub(crate) async fn list(
 
 pub(crate) async fn retry(
     req: HttpRequest,
-    path: web::Path<i64>,
+    path: web::Path<String>,
     body: web::Bytes,
     State(state): State,
 ) -> Result<HttpResponse, AdminError> {
     let user = require_staff(&req, &state).await?;
     Posted::read(&req, &body)?;
-    let id = path.into_inner();
+    let id = super::numeric_id(&path)?;
     let recipient = with_conn(&state.pool, move |conn| {
         store::write_transaction(conn, |conn| {
             let message = store::outbox::get(conn, id)?;

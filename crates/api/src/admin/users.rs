@@ -365,6 +365,9 @@ pub(crate) async fn change(
     if target.id == staff.id && !is_staff {
         errors.add("is_staff", "You can’t remove your own staff status: you would lose access to this site. Ask another staff member.");
     }
+    if target.id == staff.id && !posted.checked("is_active") {
+        errors.add("is_staff", "You can’t deactivate your own account: you would lose access to this site. Ask another staff member.");
+    }
     let (Some(email), true) = (email, errors.is_empty()) else {
         return Ok(show(
             &req,
@@ -473,6 +476,7 @@ pub(crate) async fn password(
         .await?
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let username = target.username.to_string();
+    let (own_id, new_hash) = (staff.id, hash.clone());
     with_conn(&state.pool, move |conn| {
         store::write_transaction(conn, |conn| {
             store::users::set_password_hash(conn, id, &hash)?;
@@ -489,6 +493,10 @@ pub(crate) async fn password(
         })
     })
     .await?;
+    if target.id == own_id {
+        // Stay logged in: this session is the one that changed the password.
+        crate::identity::refresh_session_fingerprint(&req, &new_hash)?;
+    }
     Ok(redirect_with(
         &req.get_session(),
         &format!("/admin/users/{}/change/", target.id),

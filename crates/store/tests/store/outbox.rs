@@ -39,7 +39,7 @@ fn queued_messages_are_claimed_once_and_marked(db: &TestDb) {
         "claimed rows are held"
     );
 
-    store::outbox::mark_sent(&mut conn, first, now).expect("sent");
+    store::outbox::mark_sent(&mut conn, first, lease, now).expect("sent");
     let sent = store::outbox::get(&mut conn, first).expect("get");
     assert_eq!(
         (sent.state, sent.sent_at, sent.claimed_until),
@@ -47,7 +47,8 @@ fn queued_messages_are_claimed_once_and_marked(db: &TestDb) {
     );
 
     let later = now + Duration::seconds(30);
-    store::outbox::mark_retry(&mut conn, second, later, "connection refused").expect("retry");
+    store::outbox::mark_retry(&mut conn, second, lease, later, "connection refused")
+        .expect("retry");
     let waiting = store::outbox::get(&mut conn, second).expect("get");
     assert_eq!(
         (waiting.state, waiting.last_error.as_deref()),
@@ -59,11 +60,17 @@ fn queued_messages_are_claimed_once_and_marked(db: &TestDb) {
             .is_empty(),
         "not due yet"
     );
-    let again = store::outbox::claim_due(&mut conn, later, later + Duration::minutes(2), 10)
-        .expect("claim");
+    let second_lease = later + Duration::minutes(2);
+    let again = store::outbox::claim_due(&mut conn, later, second_lease, 10).expect("claim");
     assert_eq!((again.len(), again[0].attempts), (1, 2));
 
-    store::outbox::mark_failed(&mut conn, second, "550 mailbox unavailable").expect("failed");
+    // The first claim's lease no longer holds the message: nothing changes.
+    assert!(matches!(
+        store::outbox::mark_sent(&mut conn, second, lease, later),
+        Err(StoreError::NotFound)
+    ));
+    store::outbox::mark_failed(&mut conn, second, second_lease, "550 mailbox unavailable")
+        .expect("failed");
     let failed = store::outbox::get(&mut conn, second).expect("get");
     assert_eq!(
         (failed.state, failed.last_error.as_deref()),
@@ -98,7 +105,8 @@ fn expired_claims_are_claimed_again_and_releases_undo_claims(db: &TestDb) {
     let mut conn = db.conn();
     let now = store::now();
     let id = store::outbox::enqueue(&mut conn, &message(1), now).expect("enqueue");
-    store::outbox::claim_due(&mut conn, now, now + Duration::seconds(60), 1).expect("claim");
+    let first_lease = now + Duration::seconds(60);
+    store::outbox::claim_due(&mut conn, now, first_lease, 1).expect("claim");
     // The worker holding it died; after the lease the message is due again.
     let after_lease = now + Duration::seconds(61);
     let reclaimed = store::outbox::claim_due(
@@ -110,7 +118,13 @@ fn expired_claims_are_claimed_again_and_releases_undo_claims(db: &TestDb) {
     .expect("claim");
     assert_eq!((reclaimed[0].id, reclaimed[0].attempts), (id, 2));
 
-    store::outbox::release(&mut conn, &[id]).expect("release");
+    // The dead worker's late release does not undo the new claim.
+    store::outbox::release(&mut conn, &[id], first_lease).expect("stale release");
+    assert_eq!(
+        store::outbox::get(&mut conn, id).expect("get").state,
+        MessageState::Sending
+    );
+    store::outbox::release(&mut conn, &[id], after_lease + Duration::seconds(60)).expect("release");
     let released = store::outbox::get(&mut conn, id).expect("get");
     assert_eq!(
         (released.state, released.attempts, released.claimed_until),
@@ -149,7 +163,8 @@ fn concurrent_claimers_never_share_a_message(db: &TestDb) {
                         return Ok(mine);
                     }
                     for m in batch {
-                        store::outbox::mark_sent(&mut conn, m.id, now)?;
+                        let lease = m.claimed_until.expect("a claimed message has a lease");
+                        store::outbox::mark_sent(&mut conn, m.id, lease, now)?;
                         mine.push(m.id);
                     }
                 }
