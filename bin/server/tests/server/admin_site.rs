@@ -649,6 +649,12 @@ fn outbox_lists_messages_and_retries_failures(db: &TestDb) {
                 .state,
             store::outbox::MessageState::Pending
         );
+        let again = browser
+            .post(&format!("/admin/outbox/{id}/retry/"), &[])
+            .await;
+        assert_eq!(again.status, 303, "a second click is harmless");
+        let page = browser.get("/admin/outbox/").await.text();
+        assert!(page.contains("nothing to retry"), "{page}");
     });
 }
 

@@ -92,7 +92,10 @@ impl ResponseError for AdminError {
                     main {
                         h1 { (title) }
                         p { (message) }
-                        p { a href="/admin/" { "Back to the admin home" } }
+                        p {
+                            a href="/admin/" { "Back to the admin home" }
+                            @if matches!(self, Self::Forbidden(_)) { " · " a href="/admin/login/" { "Log in as another user" } }
+                        }
                     }
                 }
             }

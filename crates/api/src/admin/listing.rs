@@ -171,10 +171,13 @@ pub(crate) fn filter(
         section.filter aria-label=(format!("Filter by {title}")) {
             h3 { "By " (title) }
             ul {
-                li.(if current.is_none() { "selected" } else { "" }) { a href=(params.with(&[(key, None)])) { "All" } }
+                li.(if current.is_none() { "selected" } else { "" }) {
+                    a href=(params.with(&[(key, None)])) aria-current=[current.is_none().then_some("true")] { "All" }
+                }
                 @for (value, label) in choices {
-                    li.(if current == Some(value.as_str()) { "selected" } else { "" }) {
-                        a href=(params.with(&[(key, Some(value.clone()))])) { (label) }
+                    @let selected = current == Some(value.as_str());
+                    li.(if selected { "selected" } else { "" }) {
+                        a href=(params.with(&[(key, Some(value.clone()))])) aria-current=[selected.then_some("true")] { (label) }
                     }
                 }
             }

@@ -98,9 +98,13 @@ pub(crate) async fn retry(
     let user = require_staff(&req, &state).await?;
     Posted::read(&req, &body)?;
     let id = super::numeric_id(&path)?;
-    let recipient = with_conn(&state.pool, move |conn| {
+    let retried = with_conn(&state.pool, move |conn| {
         store::write_transaction(conn, |conn| {
             let message = store::outbox::get(conn, id)?;
+            if message.state != MessageState::Failed {
+                // Already retried (a second click) or never failed: nothing to do.
+                return Ok::<_, ApiError>(Err(message.recipient));
+            }
             store::outbox::retry_now(conn, id, store::now())?;
             log(
                 conn,
@@ -111,14 +115,16 @@ pub(crate) async fn retry(
                 &message.recipient,
                 "Retry requested.",
             )?;
-            Ok::<_, ApiError>(message.recipient)
+            Ok(Ok(message.recipient))
         })
     })
     .await?;
-    state.wake_mailer();
-    Ok(redirect_with(
-        &req.get_session(),
-        "/admin/outbox/",
-        format!("The message to {recipient} will be sent again."),
-    ))
+    let notice = match retried {
+        Ok(recipient) => {
+            state.wake_mailer();
+            format!("The message to {recipient} will be sent again.")
+        }
+        Err(recipient) => format!("The message to {recipient} is not failed; nothing to retry."),
+    };
+    Ok(redirect_with(&req.get_session(), "/admin/outbox/", notice))
 }
