@@ -555,6 +555,11 @@ fn user_admin_adds_edits_and_protects_own_staff_flag(db: &TestDb) {
         let carol_now = store::users::get(&mut db.conn(), carol.user.id).expect("carol");
         assert!(carol_now.is_staff);
         assert_eq!(carol_now.first_name, "Carol");
+        let home = browser.get("/admin/").await.text();
+        assert!(
+            home.contains("Changed first name, staff status."),
+            "the log says what changed"
+        );
 
         let (carol_session, _) = app.login("carol").await;
         let me = app

@@ -485,9 +485,18 @@ pub(crate) async fn change(
     let actor = staff.clone();
     let changed = with_conn(&state.pool, move |conn| {
         store::write_transaction(conn, |conn| {
+            let before = store::attendance_admin::get(conn, id)?;
             match store::attendance_admin::update(conn, id, user, event, status) {
                 Ok(()) => {
                     let entry = store::attendance_admin::get(conn, id)?;
+                    let message = super::change_message(&[
+                        (before.user.id != entry.user.id, "user"),
+                        (before.event.id != entry.event.id, "event"),
+                        (
+                            before.attendance.status != entry.attendance.status,
+                            "status",
+                        ),
+                    ]);
                     log(
                         conn,
                         &actor,
@@ -495,7 +504,7 @@ pub(crate) async fn change(
                         "attendance",
                         &id.to_string(),
                         &describe(&entry),
-                        "Changed.",
+                        &message,
                     )?;
                     Ok(Some(entry))
                 }

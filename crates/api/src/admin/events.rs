@@ -397,19 +397,11 @@ pub(crate) async fn change(
                 organizer_id: Some(new.organizer_id),
             };
             let event = store::events::update(conn, id, &changes)?;
-            let changed: Vec<&str> = [
+            let message = super::change_message(&[
                 (before.name != event.name, "name"),
                 (before.date != event.date, "date"),
                 (before.organizer_id != event.organizer_id, "organizer"),
-            ]
-            .iter()
-            .filter_map(|(changed, field)| changed.then_some(*field))
-            .collect();
-            let message = if changed.is_empty() {
-                "No fields changed.".to_owned()
-            } else {
-                format!("Changed {}.", changed.join(", "))
-            };
+            ]);
             log(
                 conn,
                 &staff,

@@ -51,6 +51,19 @@ pub(crate) fn configure(scope: &mut web::ServiceConfig, _state: &ApiState) {
         .configure(outbox::configure);
 }
 
+/// "Changed a, b." for the fields that differ, or "No fields changed.".
+fn change_message(fields: &[(bool, &str)]) -> String {
+    let changed: Vec<&str> = fields
+        .iter()
+        .filter_map(|(differs, name)| differs.then_some(*name))
+        .collect();
+    if changed.is_empty() {
+        "No fields changed.".to_owned()
+    } else {
+        format!("Changed {}.", changed.join(", "))
+    }
+}
+
 /// A numeric id from the path; anything else names no object.
 fn numeric_id(raw: &str) -> Result<i64, AdminError> {
     raw.parse().map_err(|_| AdminError::NotFound)

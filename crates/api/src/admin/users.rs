@@ -387,9 +387,17 @@ pub(crate) async fn change(
         is_active: Some(posted.checked("is_active")),
     };
     let actor = staff.clone();
+    let before = target.clone();
     let updated = with_conn(&state.pool, move |conn| {
         store::write_transaction(conn, |conn| {
             let user = store::users::update(conn, id, &changes)?;
+            let message = super::change_message(&[
+                (before.first_name != user.first_name, "first name"),
+                (before.last_name != user.last_name, "last name"),
+                (before.email != user.email, "email address"),
+                (before.is_staff != user.is_staff, "staff status"),
+                (before.is_active != user.is_active, "active"),
+            ]);
             log(
                 conn,
                 &actor,
@@ -397,7 +405,7 @@ pub(crate) async fn change(
                 "user",
                 &id.to_string(),
                 user.username.as_str(),
-                "Changed.",
+                &message,
             )?;
             Ok::<_, ApiError>(user)
         })
