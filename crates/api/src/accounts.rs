@@ -8,6 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use domain::{Email, Username};
 use serde_json::{Map, Value};
 use store::users::{NewUser, UserCredentials};
+use store::OptionalExt;
 use store::StoreError;
 
 use crate::blocking::off_executor;
@@ -129,13 +130,11 @@ pub(crate) async fn register(
         }
     }
     if let Some(name) = username.clone() {
-        let taken = with_conn(
-            &state.pool,
-            move |conn| match store::users::get_by_username(conn, name.as_str()) {
-                Err(StoreError::NotFound) => Ok(false),
-                found => Ok(found.map(|_| true)?),
-            },
-        )
+        let taken = with_conn(&state.pool, move |conn| {
+            Ok(store::users::get_by_username(conn, name.as_str())
+                .optional()?
+                .is_some())
+        })
         .await?;
         if taken {
             form.errors.add("username", USERNAME_TAKEN);
@@ -251,13 +250,9 @@ pub(crate) async fn authenticate_credentials(
     let password = form.text("password", not_blank);
     let (username, password) = form.finish_with(|| Some((username?, password?)))?;
 
-    let found = with_conn(
-        &state.pool,
-        move |conn| match store::users::get_credentials(conn, &username) {
-            Err(StoreError::NotFound) => Ok(None),
-            found => Ok(Some(found?)),
-        },
-    )
+    let found = with_conn(&state.pool, move |conn| {
+        Ok(store::users::get_credentials(conn, &username).optional()?)
+    })
     .await?;
     let dummy = state.dummy_password_hash();
     let cost = state.config.bcrypt_cost;

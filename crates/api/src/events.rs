@@ -6,6 +6,7 @@ use auth::Decision;
 use domain::{EventDetail, EventId, EventName, UserId};
 use serde_json::{Map, Value};
 use store::events::{EventChanges, EventFilter, EventOrder, EventQuery, NewEvent};
+use store::OptionalExt;
 use store::StoreError;
 
 use crate::body::read_fields;
@@ -101,12 +102,9 @@ pub(crate) async fn list(
     };
     let (count, events) = with_conn(&state.pool, move |conn| {
         if let Some(id) = organizer {
-            match store::users::get(conn, id) {
-                Err(StoreError::NotFound) => {
-                    return Err(ApiError::field("organizer", INVALID_ORGANIZER))
-                }
-                other => other?,
-            };
+            if store::users::get(conn, id).optional()?.is_none() {
+                return Err(ApiError::field("organizer", INVALID_ORGANIZER));
+            }
         }
         Ok(match page {
             Some(_) => {

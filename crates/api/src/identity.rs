@@ -11,6 +11,7 @@ use auth::TokenType;
 use domain::{User, UserId};
 use futures_util::future::LocalBoxFuture;
 use store::users::UserCredentials;
+use store::OptionalExt;
 use store::StoreError;
 
 use crate::{with_conn, ApiError, ApiState};
@@ -192,13 +193,9 @@ pub(crate) async fn session_user(
         .ok()
         .flatten()
         .unwrap_or_default();
-    let credentials = with_conn(
-        &state.pool,
-        move |c| match store::users::get_credentials_by_id(c, UserId(id)) {
-            Err(StoreError::NotFound) => Ok(None),
-            found => Ok(Some(found?)),
-        },
-    )
+    let credentials = with_conn(&state.pool, move |c| {
+        Ok(store::users::get_credentials_by_id(c, UserId(id)).optional()?)
+    })
     .await?;
     match credentials {
         Some(found)

@@ -31,6 +31,22 @@ pub enum StoreError {
 /// The result of a store operation.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Turns "no such row" into `None`, keeping every other error.
+pub trait OptionalExt<T> {
+    /// `Ok(None)` for [`StoreError::NotFound`], `Ok(Some(..))` for a row.
+    fn optional(self) -> StoreResult<Option<T>>;
+}
+
+impl<T> OptionalExt<T> for StoreResult<T> {
+    fn optional(self) -> StoreResult<Option<T>> {
+        match self {
+            Ok(value) => Ok(Some(value)),
+            Err(StoreError::NotFound) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+}
+
 impl From<DieselError> for StoreError {
     fn from(err: DieselError) -> Self {
         match err {
@@ -59,5 +75,21 @@ impl From<DieselError> for StoreError {
 impl From<r2d2::Error> for StoreError {
     fn from(err: r2d2::Error) -> Self {
         Self::Unavailable(err.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn optional_keeps_rows_and_errors_but_not_absence() {
+        assert!(matches!(Ok::<_, StoreError>(7).optional(), Ok(Some(7))));
+        assert!(matches!(
+            Err::<i32, _>(StoreError::NotFound).optional(),
+            Ok(None)
+        ));
+        let unavailable = Err::<i32, _>(StoreError::Unavailable("down".to_owned())).optional();
+        assert!(matches!(unavailable, Err(StoreError::Unavailable(_))));
     }
 }

@@ -30,7 +30,7 @@ pub mod users;
 pub mod testing;
 
 pub use connection::{Backend, DatabaseUrl, DbConnection};
-pub use error::{StoreError, StoreResult};
+pub use error::{OptionalExt, StoreError, StoreResult};
 pub use migrate::run_pending_migrations;
 pub use pool::{
     build_pool, check_health, ConnectionManager, DbPool, PoolOptions, PooledConnection,

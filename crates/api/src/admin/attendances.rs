@@ -7,6 +7,7 @@ use maud::{html, Markup};
 use store::admin_log::Action;
 use store::attendance_admin::{AttendanceEntry, AttendanceFilter, AttendanceSortField};
 use store::events::{EventOrder, EventQuery, EventSortField};
+use store::OptionalExt;
 use store::StoreError;
 
 use super::forms::{csrf_token, Posted};
@@ -71,21 +72,14 @@ async fn choices(
         let mut users = store::users::list(conn, CHOICES_LIMIT, 0)?;
         let mut events = store::events::list(conn, &recent)?;
         if let Some(id) = chosen_user.filter(|id| !users.iter().any(|u| u.id == *id)) {
-            match store::users::get(conn, id) {
-                Ok(user) => users.push(user),
-                Err(StoreError::NotFound) => {}
-                Err(other) => return Err(other.into()),
-            }
+            users.extend(store::users::get(conn, id).optional()?);
         }
         if let Some(id) = chosen_event.filter(|id| !events.iter().any(|e| e.event.id == *id)) {
-            match store::events::get(conn, id) {
-                Ok(event) => events.push(EventSummary {
-                    event,
-                    organizer: None,
-                }),
-                Err(StoreError::NotFound) => {}
-                Err(other) => return Err(other.into()),
-            }
+            let event = store::events::get(conn, id).optional()?;
+            events.extend(event.map(|event| EventSummary {
+                event,
+                organizer: None,
+            }));
         }
         Ok((users, events))
     })
@@ -283,20 +277,15 @@ async fn validate(
             .ok(),
     };
     let (user_exists, event_exists) = with_conn(&state.pool, move |conn| {
-        let exists = |found: Result<(), StoreError>| match found {
-            Ok(()) => Ok(true),
-            Err(StoreError::NotFound) => Ok(false),
-            Err(other) => Err(other),
+        let user_exists = match user {
+            Some(id) => store::users::get(conn, id).optional()?.is_some(),
+            None => false,
         };
-        Ok((
-            user.map(|id| exists(store::users::get(conn, id).map(|_| ())))
-                .transpose()?
-                .unwrap_or(false),
-            event
-                .map(|id| exists(store::events::get(conn, id).map(|_| ())))
-                .transpose()?
-                .unwrap_or(false),
-        ))
+        let event_exists = match event {
+            Some(id) => store::events::get(conn, id).optional()?.is_some(),
+            None => false,
+        };
+        Ok((user_exists, event_exists))
     })
     .await?;
     if !user_exists {

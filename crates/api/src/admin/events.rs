@@ -6,7 +6,7 @@ use domain::{Event, EventId, EventName, User, UserId};
 use maud::{html, Markup};
 use store::admin_log::Action;
 use store::events::{EventChanges, EventFilter, EventOrder, EventQuery, EventSortField, NewEvent};
-use store::StoreError;
+use store::OptionalExt;
 
 use super::forms::{csrf_token, Posted};
 use super::guard::require_staff;
@@ -205,9 +205,8 @@ async fn validate(
         let id = organizer_raw.parse::<i64>().ok().map(UserId);
         let exists = match id {
             Some(id) => {
-                with_conn(&state.pool, move |conn| match store::users::get(conn, id) {
-                    Err(StoreError::NotFound) => Ok(false),
-                    other => Ok(other.map(|_| true)?),
+                with_conn(&state.pool, move |conn| {
+                    Ok(store::users::get(conn, id).optional()?.is_some())
                 })
                 .await?
             }
@@ -255,11 +254,7 @@ async fn form_page(
     let users = with_conn(&state.pool, move |conn| {
         let mut users = store::users::list(conn, CHOICES_LIMIT, 0)?;
         if let Some(id) = chosen.filter(|id| !users.iter().any(|u| u.id == *id)) {
-            match store::users::get(conn, id) {
-                Ok(user) => users.push(user),
-                Err(StoreError::NotFound) => {}
-                Err(other) => return Err(other.into()),
-            }
+            users.extend(store::users::get(conn, id).optional()?);
         }
         Ok(users)
     })
