@@ -14,7 +14,7 @@ use store::StoreError;
 use crate::blocking::off_executor;
 use crate::body::read_fields;
 use crate::client;
-use crate::fields::Form;
+use crate::fields::{not_blank, Form};
 use crate::identity::{start_session, AuthUser, Caller, State, CSRF_COOKIE};
 use crate::representations::MeBody;
 use crate::routes::{get, resource, Access};
@@ -95,13 +95,7 @@ pub(crate) async fn register(
     let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
     let mut form = Form::new(&data, false);
     let username = form.text("username", Username::parse);
-    let password = form.text("password", |raw| {
-        if raw.is_empty() {
-            Err(domain::ValidationError::Blank)
-        } else {
-            Ok(raw.to_owned())
-        }
-    });
+    let password = form.text("password", not_blank);
     let email = match form
         .optional_text("email", Email::MAX_CHARS)
         .filter(|e| !e.is_empty())
@@ -239,13 +233,6 @@ pub(crate) async fn authenticate_credentials(
 ) -> Result<UserCredentials, ApiError> {
     let client = client::address(req);
     let mut form = Form::new(data, false);
-    let not_blank = |raw: &str| {
-        if raw.is_empty() {
-            Err(domain::ValidationError::Blank)
-        } else {
-            Ok(raw.to_owned())
-        }
-    };
     let username = form.text("username", not_blank);
     let password = form.text("password", not_blank);
     let (username, password) = form.finish_with(|| Some((username?, password?)))?;

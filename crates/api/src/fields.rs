@@ -51,6 +51,16 @@ impl FieldErrors {
     }
 }
 
+/// Accepts any text but the empty string (as DRF's CharField without
+/// `allow_blank`; [`Form::text`] has trimmed it already).
+pub fn not_blank(raw: &str) -> Result<String, ValidationError> {
+    if raw.is_empty() {
+        Err(ValidationError::Blank)
+    } else {
+        Ok(raw.to_owned())
+    }
+}
+
 /// A request body's fields, read one by one; problems accumulate so the
 /// client hears about every field at once.
 pub struct Form<'a> {

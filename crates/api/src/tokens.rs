@@ -7,7 +7,7 @@ use store::StoreError;
 
 use crate::accounts::{authenticate_credentials, check_throttle};
 use crate::body::read_fields;
-use crate::fields::Form;
+use crate::fields::{not_blank, Form};
 use crate::identity::State;
 use crate::representations::{AccessBody, TokenPairBody};
 use crate::routes::{resource, Access};
@@ -207,13 +207,7 @@ pub(crate) async fn blacklist(
 
 fn required_token(data: &Map<String, Value>, field: &str) -> Result<String, ApiError> {
     let mut form = Form::new(data, false);
-    let token = form.text(field, |raw| {
-        if raw.is_empty() {
-            Err(domain::ValidationError::Blank)
-        } else {
-            Ok(raw.to_owned())
-        }
-    });
+    let token = form.text(field, not_blank);
     form.finish_with(|| token)
 }
 

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use mailer::testing::{free_port, SmtpSink};
-use mailer::{Backend, MailConfig, Security, SmtpConfig, Worker};
+use mailer::{Backend, MailConfig, Security, SmtpConfig, Worker, WorkerHandle};
 use store::outbox::{MessageState, NewMessage};
 use store::testing::TestDb;
 
@@ -33,6 +33,12 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
+/// Starts a worker on `rt`.
+fn start(rt: &tokio::runtime::Runtime, pool: store::DbPool, config: MailConfig) -> WorkerHandle {
+    let _guard = rt.enter();
+    Worker::new(pool, config).expect("worker").spawn()
+}
+
 fn enqueue(db: &TestDb, n: usize) -> i64 {
     let message = NewMessage {
         recipient: format!("user{n}@example.com"),
@@ -59,12 +65,7 @@ fn delivers_a_queued_message_with_its_headers(db: &TestDb) {
     let sink = SmtpSink::start();
     let id = enqueue(db, 1);
     let rt = runtime();
-    let handle = {
-        let _guard = rt.enter();
-        Worker::new(db.pool().clone(), config(sink.port()))
-            .expect("worker")
-            .spawn()
-    };
+    let handle = start(&rt, db.pool().clone(), config(sink.port()));
     let received = sink.wait_for(1, Duration::from_secs(20));
     assert_eq!(received.len(), 1);
     let mail = &received[0];
@@ -93,17 +94,12 @@ fn two_workers_deliver_200_messages_exactly_once(db: &TestDb) {
     let rt = runtime();
     // Each worker has its own pool, as two server processes would.
     let url = store::DatabaseUrl::parse(db.url()).expect("url");
-    let handles: Vec<_> = {
-        let _guard = rt.enter();
-        (0..2)
-            .map(|_| {
-                let pool = store::build_pool(&url, store::PoolOptions::default()).expect("pool");
-                Worker::new(pool, config(sink.port()))
-                    .expect("worker")
-                    .spawn()
-            })
-            .collect()
-    };
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let pool = store::build_pool(&url, store::PoolOptions::default()).expect("pool");
+            start(&rt, pool, config(sink.port()))
+        })
+        .collect();
     wait_until("every message is sent", Duration::from_secs(120), || {
         count(db, MessageState::Sent) == MESSAGES as i64
     });
@@ -125,12 +121,7 @@ fn a_message_that_keeps_failing_ends_failed_with_its_error(db: &TestDb) {
     // Nothing listens on this port: every attempt is refused.
     let id = enqueue(db, 1);
     let rt = runtime();
-    let handle = {
-        let _guard = rt.enter();
-        Worker::new(db.pool().clone(), config(free_port()))
-            .expect("worker")
-            .spawn()
-    };
+    let handle = start(&rt, db.pool().clone(), config(free_port()));
     wait_until(
         "the message is marked failed",
         Duration::from_secs(30),
@@ -147,12 +138,7 @@ fn a_permanent_rejection_fails_at_once(db: &TestDb) {
     let sink = SmtpSink::start_rejecting();
     let id = enqueue(db, 1);
     let rt = runtime();
-    let handle = {
-        let _guard = rt.enter();
-        Worker::new(db.pool().clone(), config(sink.port()))
-            .expect("worker")
-            .spawn()
-    };
+    let handle = start(&rt, db.pool().clone(), config(sink.port()));
     wait_until(
         "the message is marked failed",
         Duration::from_secs(30),
@@ -178,12 +164,7 @@ fn shutdown_leaves_no_message_claimed(db: &TestDb) {
         enqueue(db, n);
     }
     let rt = runtime();
-    let handle = {
-        let _guard = rt.enter();
-        Worker::new(db.pool().clone(), config(sink.port()))
-            .expect("worker")
-            .spawn()
-    };
+    let handle = start(&rt, db.pool().clone(), config(sink.port()));
     sink.wait_for(1, Duration::from_secs(20));
     rt.block_on(handle.shutdown());
     assert_eq!(
