@@ -200,7 +200,7 @@ pub(crate) async fn session_user(
     match credentials {
         Some(found)
             if found.user.is_active
-                && auth::csrf_tokens_match(
+                && auth::secrets_match(
                     &fingerprint,
                     &auth::password_fingerprint(&found.password_hash),
                 ) =>
@@ -236,7 +236,7 @@ fn check_csrf(req: &HttpRequest) -> Result<(), ApiError> {
     let Some(header) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) else {
         return failed("CSRF token missing.");
     };
-    if auth::csrf_tokens_match(header, cookie.value()) {
+    if auth::secrets_match(header, cookie.value()) {
         Ok(())
     } else {
         failed("CSRF token incorrect.")

@@ -41,9 +41,11 @@ fn random_token<const LEN: usize>() -> String {
         .collect()
 }
 
-/// Compares the header's token with the cookie's in constant time.
-pub fn csrf_tokens_match(header: &str, cookie: &str) -> bool {
-    !cookie.is_empty() && bool::from(header.as_bytes().ct_eq(cookie.as_bytes()))
+/// Whether two non-empty secrets are equal, compared in constant time (CSRF
+/// tokens against their cookie, a session's password fingerprint against
+/// the account's).
+pub fn secrets_match(given: &str, expected: &str) -> bool {
+    !expected.is_empty() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
 }
 
 #[cfg(test)]
@@ -71,9 +73,9 @@ mod tests {
     #[test]
     fn match_requires_equal_non_empty_tokens() {
         let token = new_csrf_token();
-        assert!(csrf_tokens_match(&token, &token));
-        assert!(!csrf_tokens_match(&token, &new_csrf_token()));
-        assert!(!csrf_tokens_match("", ""));
-        assert!(!csrf_tokens_match(&token[..31], &token));
+        assert!(secrets_match(&token, &token));
+        assert!(!secrets_match(&token, &new_csrf_token()));
+        assert!(!secrets_match("", ""));
+        assert!(!secrets_match(&token[..31], &token));
     }
 }

@@ -14,7 +14,7 @@ mod policy;
 mod throttle;
 
 pub use csrf::{
-    csrf_tokens_match, new_csrf_token, new_session_key, password_fingerprint, session_key_digest,
+    new_csrf_token, new_session_key, password_fingerprint, secrets_match, session_key_digest,
 };
 pub use jwt::{Claims, TokenConfig, TokenError, TokenPair, TokenType};
 pub use keys::derive_key;

@@ -23,7 +23,7 @@ impl Posted {
         let cookie = req.cookie(CSRF_COOKIE);
         let token = posted.get(CSRF_FIELD).unwrap_or_default();
         match cookie {
-            Some(cookie) if auth::csrf_tokens_match(token, cookie.value()) => Ok(posted),
+            Some(cookie) if auth::secrets_match(token, cookie.value()) => Ok(posted),
             _ => Err(AdminError::Forbidden(
                 "CSRF verification failed. Request aborted. Reload the form and submit it again."
                     .to_owned(),
