@@ -55,6 +55,7 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(TracingLogger::default())
+                .configure(|cfg| api::admin::configure(cfg, &state))
                 .configure(|cfg| api::configure(cfg, &state))
         })
         .workers(workers)

@@ -1,78 +1,64 @@
 //! The event backend's HTTP API: Django REST Framework's URLs, bodies,
-//! status codes and messages, served by actix-web.
+//! status codes and messages, served by actix-web, and its admin site.
 //!
-//! [`configure`] mounts every route, so the API can be served by this
-//! project's server or inside another actix-web application:
+//! [`configure`] mounts the REST API and [`admin::configure`] the admin
+//! site, so either or both can be served by this project's server or
+//! inside another actix-web application:
 //!
 //! ```
 //! use actix_web::{web, App};
 //!
 //! fn mount(pool: store::DbPool) {
 //!     let state = api::ApiState::new(pool, api::ApiConfig::default(), "a long random secret");
-//!     let _app = App::new().configure(|cfg| api::configure(cfg, &state));
+//!     let _app = App::new()
+//!         .configure(|cfg| api::admin::configure(cfg, &state))
+//!         .configure(|cfg| api::configure(cfg, &state));
 //! }
 //! ```
 
-mod accounts;
-mod admin;
-mod attendance;
-mod blocking;
-mod body;
-mod client;
-mod error;
-mod events;
-mod fields;
-mod health;
-mod identity;
-mod listing;
-mod openapi;
-mod representations;
-mod routes;
-mod session_store;
+pub mod admin;
+mod http;
+mod rest;
 mod state;
-mod tokens;
 
-pub use blocking::with_conn;
-pub use error::ApiError;
-pub use identity::{AuthUser, Caller};
-pub use openapi::ApiDoc;
+pub use http::blocking::with_conn;
+pub use http::error::ApiError;
+pub use http::identity::{AuthUser, Caller};
+pub use rest::openapi::ApiDoc;
 pub use state::{ApiConfig, ApiState};
 
 use actix_session::config::{CookieContentSecurity, PersistentSession, TtlExtensionPolicy};
 use actix_session::SessionMiddleware;
 use actix_web::cookie::{time::Duration as CookieDuration, SameSite};
 use actix_web::web;
-use session_store::DbSessionStore;
+use http::session_store::DbSessionStore;
 
 /// The session cookie's name (Django's).
 const SESSION_COOKIE: &str = "sessionid";
 
-/// Mounts every route of the API, its session handling and a JSON 404 for
-/// unknown paths.
+/// Mounts the REST API (`/api/...`, `/healthz`, `/readyz`, the OpenAPI
+/// document and Swagger UI), its session handling and a JSON 404 for paths
+/// nothing else serves. The admin site is mounted separately, by
+/// [`admin::configure`].
 pub fn configure(cfg: &mut web::ServiceConfig, state: &ApiState) {
     cfg.app_data(web::Data::new(state.clone()))
-        .configure(health::configure)
-        .configure(openapi::configure)
-        .service(
-            web::scope("/admin")
-                .wrap(session_middleware(state))
-                .configure(|scope| admin::configure(scope, state)),
-        )
+        .configure(rest::health::configure)
+        .configure(rest::openapi::configure)
         .service(
             web::scope("/api")
                 .wrap(session_middleware(state))
                 .configure(|scope| {
                     scope
-                        .configure(events::configure)
-                        .configure(attendance::configure)
-                        .configure(accounts::configure)
-                        .configure(tokens::configure);
+                        .configure(rest::events::configure)
+                        .configure(rest::attendance::configure)
+                        .configure(rest::accounts::configure)
+                        .configure(rest::tokens::configure);
                 }),
         )
-        .default_service(web::to(routes::not_found));
+        .default_service(web::to(http::routes::not_found));
 }
 
-fn session_middleware(state: &ApiState) -> SessionMiddleware<DbSessionStore> {
+pub(crate) fn session_middleware(state: &ApiState) -> SessionMiddleware<DbSessionStore> {
     SessionMiddleware::builder(
         DbSessionStore::new(state.pool.clone()),
         state.session_key.clone(),

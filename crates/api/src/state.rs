@@ -1,9 +1,18 @@
+//! What every handler shares: the settings, the pool and keys, and the
+//! extractor that hands them to a handler.
+
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use std::future::{ready, Ready};
+
 use actix_web::cookie::Key;
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
 use auth::{FailureThrottle, TokenConfig};
 use store::DbPool;
+
+use crate::ApiError;
 
 /// The API's settings.
 #[derive(Debug, Clone)]
@@ -111,4 +120,22 @@ impl ApiState {
     pub(crate) fn dummy_password_hash(&self) -> Arc<OnceLock<String>> {
         Arc::clone(&self.dummy_hash)
     }
+}
+
+/// The shared state, which every API route needs.
+pub(crate) struct State(pub web::Data<ApiState>);
+
+impl FromRequest for State {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(state_of(req).map(State))
+    }
+}
+
+pub(crate) fn state_of(req: &HttpRequest) -> Result<web::Data<ApiState>, ApiError> {
+    req.app_data::<web::Data<ApiState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal("ApiState is not registered as app data".to_owned()))
 }

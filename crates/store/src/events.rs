@@ -43,7 +43,7 @@ pub enum EventSortField {
     Date,
     /// The event's name.
     Name,
-    /// The organizer's username (the admin site sorts by it; the API does not).
+    /// The organizer's username.
     Organizer,
 }
 
@@ -57,24 +57,20 @@ pub struct EventOrder {
 }
 
 impl EventOrder {
-    /// Reads a DRF-style `ordering` parameter (`date`, `-date`, `name`,
-    /// `-name`, comma-separated); unknown fields are ignored.
-    pub fn parse_list(raw: &str) -> Vec<Self> {
-        raw.split(',')
-            .filter_map(|key| {
-                let key = key.trim();
-                let (descending, name) = match key.strip_prefix('-') {
-                    Some(name) => (true, name),
-                    None => (false, key),
-                };
-                let field = match name {
-                    "date" => EventSortField::Date,
-                    "name" => EventSortField::Name,
-                    _ => return None,
-                };
-                Some(Self { field, descending })
-            })
-            .collect()
+    /// Smallest first by `field`.
+    pub fn ascending(field: EventSortField) -> Self {
+        Self {
+            field,
+            descending: false,
+        }
+    }
+
+    /// Largest first by `field`.
+    pub fn descending(field: EventSortField) -> Self {
+        Self {
+            field,
+            descending: true,
+        }
     }
 }
 
@@ -292,8 +288,7 @@ fn summaries(rows: Vec<(EventRow, Option<UserRow>)>) -> StoreResult<Vec<EventSum
         .collect()
 }
 
-/// The distinct dates of the events matching the filter, in order (for
-/// the admin's date drill-down).
+/// The distinct dates of the events matching the filter, in order.
 pub fn distinct_dates(
     conn: &mut DbConnection,
     filter: &EventFilter,
@@ -390,25 +385,6 @@ pub(crate) fn escape_like(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ordering_reads_known_fields_and_skips_the_rest() {
-        let keys = EventOrder::parse_list("-date, name,bogus,-,");
-        assert_eq!(
-            keys,
-            vec![
-                EventOrder {
-                    field: EventSortField::Date,
-                    descending: true
-                },
-                EventOrder {
-                    field: EventSortField::Name,
-                    descending: false
-                },
-            ]
-        );
-        assert!(EventOrder::parse_list("").is_empty());
-    }
 
     #[test]
     fn like_metacharacters_are_escaped() {

@@ -17,7 +17,7 @@ mod time;
 mod transaction;
 
 pub mod admin_log;
-pub mod attendance_admin;
+pub mod attendance_entries;
 pub mod attendances;
 pub mod events;
 pub mod maintenance;

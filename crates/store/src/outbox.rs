@@ -358,3 +358,54 @@ pub fn count(conn: &mut DbConnection, state: Option<MessageState>) -> StoreResul
     }
     Ok(query.get_result(conn)?)
 }
+
+/// Which messages a listing shows.
+#[derive(Debug, Clone, Default)]
+pub struct MessageFilter {
+    /// Only messages in this state.
+    pub state: Option<MessageState>,
+    /// Terms each found (case-insensitive) in the recipient or the subject.
+    pub search: Option<String>,
+}
+
+type BoxedMessages =
+    diesel::dsl::IntoBoxed<'static, outbox::table, crate::connection::MultiBackend>;
+
+fn filtered(filter: &MessageFilter) -> BoxedMessages {
+    use crate::sql_functions::lower;
+    let mut query = outbox::table.into_boxed();
+    if let Some(state) = filter.state {
+        query = query.filter(outbox::state.eq(state.as_str()));
+    }
+    let terms = filter
+        .search
+        .as_deref()
+        .unwrap_or_default()
+        .replace('\0', "");
+    for term in terms.split_whitespace() {
+        let pattern = format!("%{}%", crate::events::escape_like(term));
+        query = query.filter(
+            lower(outbox::recipient)
+                .like(lower(pattern.clone()))
+                .escape('\\')
+                .or(lower(outbox::subject).like(lower(pattern)).escape('\\')),
+        );
+    }
+    query
+}
+
+/// A page of messages, newest first, and how many match the filter.
+pub fn page(
+    conn: &mut DbConnection,
+    filter: &MessageFilter,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(i64, Vec<Message>)> {
+    let total = filtered(filter).count().get_result(conn)?;
+    let rows = filtered(filter)
+        .order(outbox::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .load::<MessageRow>(conn)?;
+    Ok((total, into_messages(rows)?))
+}

@@ -185,7 +185,7 @@ pub fn update(conn: &mut DbConnection, id: UserId, changes: &UserChanges) -> Sto
         .try_into()
 }
 
-/// A column the admin's user list sorts by.
+/// A field users can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UserSortField {
     /// The login name.
@@ -196,13 +196,44 @@ pub enum UserSortField {
     Staff,
     /// The active flag.
     Active,
+    /// When the account was made.
+    Joined,
+}
+
+/// Which users a listing shows.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Terms each found (case-insensitive) in the username, address or names.
+    pub search: Option<String>,
+    /// Only staff (`true`) or only non-staff (`false`).
+    pub is_staff: Option<bool>,
+    /// Only active (`true`) or only inactive (`false`) accounts.
+    pub is_active: Option<bool>,
+}
+
+/// A listing request: filter, sort key and page bounds.
+#[derive(Debug, Clone)]
+pub struct UserQuery {
+    /// Which users.
+    pub filter: UserFilter,
+    /// The sort key and whether descending; `None` is by username.
+    /// Ties are broken by id.
+    pub order: Option<(UserSortField, bool)>,
+    /// At most this many users.
+    pub limit: i64,
+    /// Skip this many users first.
+    pub offset: i64,
 }
 
 type BoxedUsers = diesel::dsl::IntoBoxed<'static, users::table, crate::connection::MultiBackend>;
 
-fn searched(search: Option<&str>) -> BoxedUsers {
+fn filtered(filter: &UserFilter) -> BoxedUsers {
     let mut query = users::table.into_boxed();
-    let terms = search.unwrap_or_default().replace('\0', "");
+    let terms = filter
+        .search
+        .as_deref()
+        .unwrap_or_default()
+        .replace('\0', "");
     for term in terms.split_whitespace() {
         let pattern = format!("%{}%", crate::events::escape_like(term));
         let like = || lower(pattern.clone());
@@ -215,34 +246,35 @@ fn searched(search: Option<&str>) -> BoxedUsers {
                 .or(lower(users::last_name).like(like()).escape('\\')),
         );
     }
+    if let Some(staff) = filter.is_staff {
+        query = query.filter(users::is_staff.eq(staff));
+    }
+    if let Some(active) = filter.is_active {
+        query = query.filter(users::is_active.eq(active));
+    }
     query
 }
 
-/// Users whose username, address or names contain every search term
-/// (case-insensitive), a page at a time, with the number matching.
-pub fn search_page(
-    conn: &mut DbConnection,
-    search: Option<&str>,
-    order: Option<(UserSortField, bool)>,
-    limit: i64,
-    offset: i64,
-) -> StoreResult<(i64, Vec<User>)> {
-    let total = searched(search).count().get_result(conn)?;
-    let mut query = searched(search)
+/// A page of users and how many match the filter, in two queries.
+pub fn page(conn: &mut DbConnection, query: &UserQuery) -> StoreResult<(i64, Vec<User>)> {
+    let total = filtered(&query.filter).count().get_result(conn)?;
+    let mut select = filtered(&query.filter)
         .select(USER_COLUMNS)
-        .limit(limit)
-        .offset(offset);
-    query = match order {
-        Some((UserSortField::Username, false)) | None => query.order(users::username.asc()),
-        Some((UserSortField::Username, true)) => query.order(users::username.desc()),
-        Some((UserSortField::Email, false)) => query.order(users::email.asc()),
-        Some((UserSortField::Email, true)) => query.order(users::email.desc()),
-        Some((UserSortField::Staff, false)) => query.order(users::is_staff.asc()),
-        Some((UserSortField::Staff, true)) => query.order(users::is_staff.desc()),
-        Some((UserSortField::Active, false)) => query.order(users::is_active.asc()),
-        Some((UserSortField::Active, true)) => query.order(users::is_active.desc()),
+        .limit(query.limit)
+        .offset(query.offset);
+    select = match query.order {
+        Some((UserSortField::Username, false)) | None => select.order(users::username.asc()),
+        Some((UserSortField::Username, true)) => select.order(users::username.desc()),
+        Some((UserSortField::Email, false)) => select.order(users::email.asc()),
+        Some((UserSortField::Email, true)) => select.order(users::email.desc()),
+        Some((UserSortField::Staff, false)) => select.order(users::is_staff.asc()),
+        Some((UserSortField::Staff, true)) => select.order(users::is_staff.desc()),
+        Some((UserSortField::Active, false)) => select.order(users::is_active.asc()),
+        Some((UserSortField::Active, true)) => select.order(users::is_active.desc()),
+        Some((UserSortField::Joined, false)) => select.order(users::date_joined.asc()),
+        Some((UserSortField::Joined, true)) => select.order(users::date_joined.desc()),
     };
-    let users = query
+    let users = select
         .then_order_by(users::id)
         .load::<UserRow>(conn)?
         .into_iter()

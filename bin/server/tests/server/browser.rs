@@ -237,8 +237,8 @@ fn admin_in_a_real_browser(db: &TestDb) {
         click(&browser, Locator::LinkText("2031")).await;
         wait_for_text(&browser, "July 2031").await;
         click(&browser, Locator::LinkText("July 2031")).await;
-        wait_for_text(&browser, "July 2031 4").await;
-        click(&browser, Locator::LinkText("July 2031 4")).await;
+        wait_for_text(&browser, "4 July 2031").await;
+        click(&browser, Locator::LinkText("4 July 2031")).await;
         wait_for_text(&browser, "‹ 2031").await;
         let url = browser.current_url().await.expect("url");
         assert_eq!(url.query(), Some("year=2031&month=7&day=4"));

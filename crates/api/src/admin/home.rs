@@ -1,47 +1,34 @@
 //! The admin home: what can be managed, and the recent changes.
 
-use actix_session::SessionExt;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::HttpResponse;
 use maud::html;
 use store::outbox::MessageState;
 
-use super::forms::csrf_token;
-use super::guard::require_staff;
-use super::layout::{page, respond, take_messages, Frame};
+use super::site::changelog::ObjectType;
+use super::site::staff::Staff;
 use super::AdminError;
-use crate::identity::State;
 use crate::with_conn;
 
 /// The home page.
-pub(crate) async fn index(
-    req: HttpRequest,
-    State(state): State,
-) -> Result<HttpResponse, AdminError> {
-    let user = require_staff(&req, &state).await?;
-    let (csrf, cookie) = csrf_token(&req, state.config.secure_cookies);
-    let (recent, failed_mail) = with_conn(&state.pool, |conn| {
+pub(crate) async fn index(staff: Staff) -> Result<HttpResponse, AdminError> {
+    let (recent, failed_mail) = with_conn(&staff.state.pool, |conn| {
         Ok((
             store::admin_log::recent(conn, 10)?,
             store::outbox::count(conn, Some(MessageState::Failed))?,
         ))
     })
     .await?;
-    let sections = [
-        ("/admin/events/", "Events", "/admin/events/add/"),
-        (
-            "/admin/attendances/",
-            "Attendances",
-            "/admin/attendances/add/",
-        ),
-        ("/admin/users/", "Users", "/admin/users/add/"),
-    ];
+    let sections = [ObjectType::Event, ObjectType::Attendance, ObjectType::User];
     let content = html! {
         div.home {
             section.models aria-label="Site administration" {
                 table {
                     caption { "Site administration" }
-                    @for (href, label, add) in sections {
-                        tr { th scope="row" { a href=(href) { (label) } } td { a.addlink href=(add) { "Add" } } }
+                    @for section in sections {
+                        tr {
+                            th scope="row" { a href=(section.url()) { (section.title()) } }
+                            td { a.addlink href=(format!("{}add/", section.url())) { "Add" } }
+                        }
                     }
                     tr {
                         th scope="row" { a href="/admin/outbox/" { "Outbox" } }
@@ -68,12 +55,5 @@ pub(crate) async fn index(
             }
         }
     };
-    let frame = Frame {
-        title: "Site administration",
-        crumbs: Vec::new(),
-        user: &user,
-        csrf: &csrf,
-        messages: take_messages(&req.get_session()),
-    };
-    Ok(respond(page(&frame, content), cookie))
+    Ok(staff.page("Site administration", Vec::new(), content))
 }

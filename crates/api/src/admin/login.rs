@@ -4,12 +4,13 @@ use actix_session::SessionExt;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, DOCTYPE};
 
-use super::forms::{csrf_token, Posted};
-use super::guard::session_user;
-use super::layout::{csrf_input, respond, take_messages};
+use super::site::forms::{csrf_token, Posted};
+use super::site::layout::csrf_input;
+use super::site::staff::{respond, session_user, take_notices};
 use super::AdminError;
-use crate::accounts::{authenticate_credentials, check_throttle};
-use crate::identity::{start_session, State};
+use crate::http::identity::start_session;
+use crate::rest::accounts::{authenticate_credentials, check_throttle};
+use crate::state::State;
 use crate::ApiError;
 
 const STAFF_ONLY: &str = "Please enter the correct username and password for a staff account. Note that both fields may be case-sensitive.";
@@ -30,7 +31,7 @@ fn login_page(
     next: &str,
 ) -> HttpResponse {
     let (csrf, cookie) = csrf_token(req, secure);
-    let notices = take_messages(&req.get_session());
+    let notices = take_notices(&req.get_session());
     let page = html! {
         (DOCTYPE)
         html lang="en" {

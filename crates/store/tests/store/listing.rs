@@ -1,7 +1,7 @@
 //! Event listings: filters, search, ordering, pages and counts.
 
 use domain::{EventSummary, UserId};
-use store::events::{EventFilter, EventOrder, EventQuery};
+use store::events::{EventFilter, EventOrder, EventQuery, EventSortField};
 use store::testing::TestDb;
 use store::write_transaction;
 
@@ -41,7 +41,7 @@ fn ordering_by_several_keys_with_id_tie_break(db: &TestDb) {
     let by_name_desc = list(
         db,
         EventQuery {
-            ordering: EventOrder::parse_list("-name"),
+            ordering: vec![EventOrder::descending(EventSortField::Name)],
             ..EventQuery::default()
         },
     );
@@ -53,7 +53,10 @@ fn ordering_by_several_keys_with_id_tie_break(db: &TestDb) {
     let by_date_desc = list(
         db,
         EventQuery {
-            ordering: EventOrder::parse_list("-date,name"),
+            ordering: vec![
+                EventOrder::descending(EventSortField::Date),
+                EventOrder::ascending(EventSortField::Name),
+            ],
             ..EventQuery::default()
         },
     );
@@ -155,7 +158,7 @@ fn filters_on_1000_events_with_pages_and_counts(db: &TestDb) {
     // all organized by organizers[i % 4] = organizers[2].
     let query = EventQuery {
         filter: combined,
-        ordering: EventOrder::parse_list("name"),
+        ordering: vec![EventOrder::ascending(EventSortField::Name)],
         limit: Some(3),
         offset: 2,
     };

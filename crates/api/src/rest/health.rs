@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-use crate::routes::get;
+use crate::http::routes::get;
 use crate::{with_conn, ApiError, ApiState};
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
@@ -37,7 +37,7 @@ pub(crate) async fn healthz() -> HttpResponse {
 }
 
 /// 200 when the database answers a query, 503 otherwise.
-#[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, description = "`{\"status\": \"ok\"}`"), (status = 503, body = crate::representations::DetailBody)))]
+#[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, description = "`{\"status\": \"ok\"}`"), (status = 503, body = crate::rest::representations::DetailBody)))]
 pub(crate) async fn readyz(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
     with_conn(&state.pool, |conn| Ok(store::check_health(conn)?)).await?;
     Ok(HttpResponse::Ok().json(json!({ "status": "ok" })))

@@ -1,12 +1,10 @@
 //! Who is calling: a JWT bearer token first, then the session cookie, with
 //! CSRF enforced on unsafe requests authenticated by session.
 
-use std::future::{ready, Ready};
-
 use actix_session::SessionExt;
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use auth::TokenType;
 use domain::{User, UserId};
 use futures_util::future::LocalBoxFuture;
@@ -14,6 +12,7 @@ use store::users::UserCredentials;
 use store::OptionalExt;
 use store::StoreError;
 
+use crate::state::state_of;
 use crate::{with_conn, ApiError, ApiState};
 
 /// The session key holding the user id (Django's name for it).
@@ -66,24 +65,6 @@ impl FromRequest for AuthUser {
                 .ok_or(ApiError::NotAuthenticated)
         })
     }
-}
-
-/// The shared state, which every API route needs.
-pub(crate) struct State(pub web::Data<ApiState>);
-
-impl FromRequest for State {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(state_of(req).map(State))
-    }
-}
-
-pub(crate) fn state_of(req: &HttpRequest) -> Result<web::Data<ApiState>, ApiError> {
-    req.app_data::<web::Data<ApiState>>()
-        .cloned()
-        .ok_or_else(|| ApiError::Internal("ApiState is not registered as app data".to_owned()))
 }
 
 async fn identify(req: &HttpRequest) -> Result<Caller, ApiError> {

@@ -5,7 +5,7 @@
 use actix_web::http::header;
 use actix_web::HttpRequest;
 
-use crate::identity::state_of;
+use crate::state::state_of;
 
 fn trusted_proxies(req: &HttpRequest) -> usize {
     state_of(req).map_or(0, |state| state.config.trusted_proxies)

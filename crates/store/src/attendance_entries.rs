@@ -1,4 +1,5 @@
-//! Attendances across all events, as the admin site lists and edits them.
+//! Attendances across all events, each with its user and event: listed,
+//! filtered and sorted over every event at once, and edited by row id.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -27,9 +28,9 @@ pub struct AttendanceEntry {
     pub attendance: Attendance,
 }
 
-/// Which attendances the admin list shows.
+/// Which attendance entries a listing shows.
 #[derive(Debug, Clone, Default)]
-pub struct AttendanceFilter {
+pub struct EntryFilter {
     /// Only this user's.
     pub user: Option<UserId>,
     /// Only this event's.
@@ -44,9 +45,9 @@ pub struct AttendanceFilter {
     pub date_before: Option<NaiveDate>,
 }
 
-/// A column the admin list sorts by.
+/// A field attendance entries can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AttendanceSortField {
+pub enum EntrySortField {
     /// The username.
     User,
     /// The event's name.
@@ -60,7 +61,7 @@ pub enum AttendanceSortField {
 type Joined =
     diesel::dsl::InnerJoin<diesel::dsl::InnerJoin<attendances::table, users::table>, events::table>;
 
-fn filtered(filter: &AttendanceFilter) -> diesel::dsl::IntoBoxed<'static, Joined, MultiBackend> {
+fn filtered(filter: &EntryFilter) -> diesel::dsl::IntoBoxed<'static, Joined, MultiBackend> {
     let mut query = attendances::table
         .inner_join(users::table)
         .inner_join(events::table)
@@ -108,37 +109,52 @@ fn into_entry((id, attendance, user, event): EntryRow) -> StoreResult<Attendance
     })
 }
 
-/// A page of attendances and how many match, sorted by `order` (field and
-/// whether descending), newest first by default.
+/// A listing request: filter, sort key and page bounds.
+#[derive(Debug, Clone)]
+pub struct EntryQuery {
+    /// Which entries.
+    pub filter: EntryFilter,
+    /// The sort key and whether descending; `None` is newest first.
+    /// Ties are broken by id, newest first.
+    pub order: Option<(EntrySortField, bool)>,
+    /// At most this many entries.
+    pub limit: i64,
+    /// Skip this many entries first.
+    pub offset: i64,
+}
+
+/// How many entries match the filter.
+pub fn count(conn: &mut DbConnection, filter: &EntryFilter) -> StoreResult<i64> {
+    Ok(filtered(filter).count().get_result(conn)?)
+}
+
+/// A page of entries and how many match the filter, in two queries.
 pub fn page(
     conn: &mut DbConnection,
-    filter: &AttendanceFilter,
-    order: Option<(AttendanceSortField, bool)>,
-    limit: i64,
-    offset: i64,
+    query: &EntryQuery,
 ) -> StoreResult<(i64, Vec<AttendanceEntry>)> {
-    let total = filtered(filter).count().get_result(conn)?;
-    let mut query = filtered(filter)
+    let total = count(conn, &query.filter)?;
+    let mut select = filtered(&query.filter)
         .select((
             attendances::id,
             ATTENDANCE_COLUMNS,
             USER_COLUMNS,
             events::all_columns,
         ))
-        .limit(limit)
-        .offset(offset);
-    query = match order {
-        Some((AttendanceSortField::User, false)) => query.order(users::username.asc()),
-        Some((AttendanceSortField::User, true)) => query.order(users::username.desc()),
-        Some((AttendanceSortField::Event, false)) => query.order(events::name.asc()),
-        Some((AttendanceSortField::Event, true)) => query.order(events::name.desc()),
-        Some((AttendanceSortField::Status, false)) => query.order(attendances::status.asc()),
-        Some((AttendanceSortField::Status, true)) => query.order(attendances::status.desc()),
-        Some((AttendanceSortField::Date, false)) => query.order(events::date.asc()),
-        Some((AttendanceSortField::Date, true)) => query.order(events::date.desc()),
-        None => query.order(attendances::id.desc()),
+        .limit(query.limit)
+        .offset(query.offset);
+    select = match query.order {
+        Some((EntrySortField::User, false)) => select.order(users::username.asc()),
+        Some((EntrySortField::User, true)) => select.order(users::username.desc()),
+        Some((EntrySortField::Event, false)) => select.order(events::name.asc()),
+        Some((EntrySortField::Event, true)) => select.order(events::name.desc()),
+        Some((EntrySortField::Status, false)) => select.order(attendances::status.asc()),
+        Some((EntrySortField::Status, true)) => select.order(attendances::status.desc()),
+        Some((EntrySortField::Date, false)) => select.order(events::date.asc()),
+        Some((EntrySortField::Date, true)) => select.order(events::date.desc()),
+        None => select.order(attendances::id.desc()),
     };
-    let rows = query
+    let rows = select
         .then_order_by(attendances::id.desc())
         .load::<EntryRow>(conn)?;
     Ok((
@@ -152,7 +168,7 @@ pub fn page(
 /// The distinct dates of the events of matching attendances, in order.
 pub fn distinct_event_dates(
     conn: &mut DbConnection,
-    filter: &AttendanceFilter,
+    filter: &EntryFilter,
 ) -> StoreResult<Vec<NaiveDate>> {
     Ok(filtered(filter)
         .select(events::date)

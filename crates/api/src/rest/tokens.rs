@@ -5,12 +5,12 @@ use auth::{Claims, TokenError, TokenType};
 use serde_json::{json, Map, Value};
 use store::StoreError;
 
-use crate::accounts::{authenticate_credentials, check_throttle};
-use crate::body::read_fields;
-use crate::fields::{not_blank, Form};
-use crate::identity::State;
-use crate::representations::{AccessBody, TokenPairBody};
-use crate::routes::{resource, Access};
+use crate::http::body::read_fields;
+use crate::http::fields::{not_blank, Form};
+use crate::http::routes::{resource, Access};
+use crate::rest::accounts::{authenticate_credentials, check_throttle};
+use crate::rest::representations::{AccessBody, TokenPairBody};
+use crate::state::State;
 use crate::{with_conn, ApiError, ApiState};
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
@@ -78,15 +78,15 @@ pub(crate) struct TokenInput {
 #[utoipa::path(
     post, path = "/api/token/", tag = "tokens",
     request_body(content(
-        (crate::accounts::CredentialsInput = "application/json"),
-        (crate::accounts::CredentialsInput = "application/x-www-form-urlencoded"),
-        (crate::accounts::CredentialsInput = "multipart/form-data"),
+        (crate::rest::accounts::CredentialsInput = "application/json"),
+        (crate::rest::accounts::CredentialsInput = "application/x-www-form-urlencoded"),
+        (crate::rest::accounts::CredentialsInput = "multipart/form-data"),
     )),
     responses(
         (status = 200, body = TokenPairBody),
-        (status = 400, body = crate::representations::FieldErrorsBody),
-        (status = 401, body = crate::representations::DetailBody),
-        (status = 429, body = crate::representations::DetailBody),
+        (status = 400, body = crate::rest::representations::FieldErrorsBody),
+        (status = 401, body = crate::rest::representations::DetailBody),
+        (status = 429, body = crate::rest::representations::DetailBody),
     )
 )]
 pub(crate) async fn obtain(
@@ -115,7 +115,7 @@ pub(crate) async fn obtain(
         (RefreshInput = "application/x-www-form-urlencoded"),
         (RefreshInput = "multipart/form-data"),
     )),
-    responses((status = 200, body = AccessBody), (status = 400, body = crate::representations::FieldErrorsBody), (status = 401, body = crate::representations::DetailBody))
+    responses((status = 200, body = AccessBody), (status = 400, body = crate::rest::representations::FieldErrorsBody), (status = 401, body = crate::rest::representations::DetailBody))
 )]
 pub(crate) async fn refresh(
     req: HttpRequest,
@@ -156,7 +156,7 @@ pub(crate) async fn refresh(
         (TokenInput = "application/x-www-form-urlencoded"),
         (TokenInput = "multipart/form-data"),
     )),
-    responses((status = 200, description = "`{}`"), (status = 400, body = crate::representations::FieldErrorsBody), (status = 401, body = crate::representations::DetailBody))
+    responses((status = 200, description = "`{}`"), (status = 400, body = crate::rest::representations::FieldErrorsBody), (status = 401, body = crate::rest::representations::DetailBody))
 )]
 pub(crate) async fn verify(
     req: HttpRequest,
@@ -181,7 +181,7 @@ pub(crate) async fn verify(
         (RefreshInput = "application/x-www-form-urlencoded"),
         (RefreshInput = "multipart/form-data"),
     )),
-    responses((status = 200, description = "`{}`"), (status = 400, body = crate::representations::FieldErrorsBody), (status = 401, body = crate::representations::DetailBody))
+    responses((status = 200, description = "`{}`"), (status = 400, body = crate::rest::representations::FieldErrorsBody), (status = 401, body = crate::rest::representations::DetailBody))
 )]
 pub(crate) async fn blacklist(
     req: HttpRequest,

@@ -1,11 +1,13 @@
-//! Query parameters and DRF's limit/offset pagination.
+//! Query parameters, DRF's `ordering` syntax and its limit/offset pagination.
 
 use std::collections::BTreeMap;
 
 use actix_web::HttpRequest;
 use chrono::{Datelike, NaiveDate};
 
-use crate::fields::FieldErrors;
+use store::events::{EventOrder, EventSortField};
+
+use crate::http::fields::FieldErrors;
 
 /// The largest `limit` honoured.
 const MAX_LIMIT: i64 = 1000;
@@ -117,7 +119,28 @@ fn page_url(req: &HttpRequest, limit: i64, offset: Option<i64>) -> String {
         .flat_map(|(key, values)| values.iter().map(move |v| (key.as_str(), v.as_str())))
         .collect();
     let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
-    format!("{}{}?{query}", crate::client::origin(req), req.path())
+    format!("{}{}?{query}", crate::http::client::origin(req), req.path())
+}
+
+/// Reads DRF's `ordering` parameter (`date`, `-date`, `name`, `-name`,
+/// comma-separated); unknown fields are ignored, as DRF's `OrderingFilter`
+/// ignores them.
+pub(crate) fn event_ordering(raw: &str) -> Vec<EventOrder> {
+    raw.split(',')
+        .filter_map(|key| {
+            let key = key.trim();
+            let (descending, name) = match key.strip_prefix('-') {
+                Some(name) => (true, name),
+                None => (false, key),
+            };
+            let field = match name {
+                "date" => EventSortField::Date,
+                "name" => EventSortField::Name,
+                _ => return None,
+            };
+            Some(EventOrder { field, descending })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -214,5 +237,17 @@ mod tests {
         }
         .links(&req, 25);
         assert_eq!(next, None);
+    }
+
+    #[test]
+    fn ordering_reads_known_fields_and_skips_the_rest() {
+        assert_eq!(
+            event_ordering("-date, name,bogus,-,"),
+            vec![
+                EventOrder::descending(EventSortField::Date),
+                EventOrder::ascending(EventSortField::Name),
+            ]
+        );
+        assert!(event_ordering("").is_empty());
     }
 }

@@ -11,13 +11,14 @@ use store::users::{NewUser, UserCredentials};
 use store::OptionalExt;
 use store::StoreError;
 
-use crate::blocking::off_executor;
-use crate::body::read_fields;
-use crate::client;
-use crate::fields::{not_blank, Form};
-use crate::identity::{start_session, AuthUser, Caller, State, CSRF_COOKIE};
-use crate::representations::MeBody;
-use crate::routes::{get, resource, Access};
+use crate::http::blocking::off_executor;
+use crate::http::body::read_fields;
+use crate::http::client;
+use crate::http::fields::{not_blank, Form};
+use crate::http::identity::{start_session, AuthUser, Caller, CSRF_COOKIE};
+use crate::http::routes::{get, resource, Access};
+use crate::rest::representations::MeBody;
+use crate::state::State;
 use crate::{with_conn, ApiError, ApiState};
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
@@ -84,7 +85,7 @@ pub(crate) struct CredentialsInput {
         (RegisterInput = "application/x-www-form-urlencoded"),
         (RegisterInput = "multipart/form-data"),
     )),
-    responses((status = 201, body = MeBody), (status = 400, body = crate::representations::FieldErrorsBody))
+    responses((status = 201, body = MeBody), (status = 400, body = crate::rest::representations::FieldErrorsBody))
 )]
 pub(crate) async fn register(
     req: HttpRequest,
@@ -172,9 +173,9 @@ pub(crate) async fn register(
     )),
     responses(
         (status = 200, body = MeBody),
-        (status = 400, body = crate::representations::FieldErrorsBody),
-        (status = 401, body = crate::representations::DetailBody),
-        (status = 429, body = crate::representations::DetailBody),
+        (status = 400, body = crate::rest::representations::FieldErrorsBody),
+        (status = 401, body = crate::rest::representations::DetailBody),
+        (status = 429, body = crate::rest::representations::DetailBody),
     )
 )]
 pub(crate) async fn login(
@@ -203,14 +204,14 @@ pub(crate) async fn login(
 }
 
 /// Ends the session.
-#[utoipa::path(post, path = "/api/auth/logout/", tag = "auth", responses((status = 204, description = "Logged out"), (status = 403, body = crate::representations::DetailBody)))]
+#[utoipa::path(post, path = "/api/auth/logout/", tag = "auth", responses((status = 204, description = "Logged out"), (status = 403, body = crate::rest::representations::DetailBody)))]
 pub(crate) async fn logout(req: HttpRequest, _caller: Caller) -> HttpResponse {
     req.get_session().purge();
     HttpResponse::NoContent().finish()
 }
 
 /// The caller's account.
-#[utoipa::path(get, path = "/api/auth/me/", tag = "auth", responses((status = 200, body = MeBody), (status = 401, body = crate::representations::DetailBody)), security(("jwt" = []), ("session" = [])))]
+#[utoipa::path(get, path = "/api/auth/me/", tag = "auth", responses((status = 200, body = MeBody), (status = 401, body = crate::rest::representations::DetailBody)), security(("jwt" = []), ("session" = [])))]
 pub(crate) async fn me(AuthUser(user): AuthUser) -> HttpResponse {
     HttpResponse::Ok().json(MeBody::from(&user))
 }

@@ -1,8 +1,5 @@
 //! The page shell and the pieces every admin page shares.
 
-use actix_session::Session;
-use actix_web::cookie::Cookie;
-use actix_web::HttpResponse;
 use domain::User;
 use maud::{html, Markup, DOCTYPE};
 
@@ -72,71 +69,23 @@ pub(crate) fn csrf_input(token: &str) -> Markup {
     html! { input type="hidden" name=(CSRF_FIELD) value=(token); }
 }
 
-/// An HTML response, setting the CSRF cookie when the browser lacks one.
-pub(crate) fn respond(markup: Markup, csrf_cookie: Option<Cookie<'static>>) -> HttpResponse {
-    let mut response = HttpResponse::Ok();
-    response.content_type("text/html; charset=utf-8");
-    if let Some(cookie) = csrf_cookie {
-        response.cookie(cookie);
-    }
-    response.body(markup.into_string())
-}
-
-/// A redirect after a successful POST, with a notice for the next page.
-pub(crate) fn redirect_with(session: &Session, to: &str, message: String) -> HttpResponse {
-    let mut messages: Vec<String> = session
-        .get("_admin_messages")
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    messages.push(message);
-    // A notice that cannot be stored is not worth failing the change for.
-    let _ = session.insert("_admin_messages", messages);
-    HttpResponse::SeeOther()
-        .insert_header(("Location", to))
-        .finish()
-}
-
-/// The notices waiting for this page (shown once).
-pub(crate) fn take_messages(session: &Session) -> Vec<String> {
-    session
-        .remove_as::<Vec<String>>("_admin_messages")
-        .and_then(Result::ok)
-        .unwrap_or_default()
-}
-
-/// A delete confirmation: what will be deleted, then "Yes" (posting to
-/// `{object_url}delete/`) and a way back to `{object_url}change/`.
-pub(crate) fn delete_confirmation(object_url: &str, csrf: &str, details: Markup) -> Markup {
-    html! {
-        (details)
-        form method="post" action=(format!("{object_url}delete/")) {
-            (csrf_input(csrf))
-            div.submit-row {
-                button.danger type="submit" { "Yes, I’m sure" }
-                a href=(format!("{object_url}change/")) { "No, take me back" }
-            }
-        }
-    }
-}
-
-/// A labelled form row with its errors beside the input.
-pub(crate) fn field_row(
-    id: &str,
-    label: &str,
-    input: Markup,
-    errors: &[String],
-    help: Option<&str>,
+/// A delete confirmation: what will be deleted (`details`), then "Yes"
+/// (posting `hidden` to `action`) and a way back to `back`.
+pub(crate) fn delete_confirmation(
+    action: &str,
+    back: &str,
+    csrf: &str,
+    details: Markup,
+    hidden: Markup,
 ) -> Markup {
     html! {
-        div.field.(if errors.is_empty() { "" } else { "has-errors" }) {
-            label for=(id) { (label) }
-            (input)
-            @if let Some(help) = help { small.help id=(format!("{id}-help")) { (help) } }
-            @if !errors.is_empty() {
-                ul.errors id=(format!("{id}-errors")) role="alert" {
-                    @for error in errors { li { (error) } }
-                }
+        (details)
+        form method="post" action=(action) {
+            (csrf_input(csrf))
+            (hidden)
+            div.submit-row {
+                button.danger type="submit" { "Yes, I’m sure" }
+                a href=(back) { "No, take me back" }
             }
         }
     }

@@ -13,7 +13,7 @@ use auth::{TokenError, TokenType};
 use serde_json::{json, Map, Value};
 use store::StoreError;
 
-use crate::fields::FieldErrors;
+use crate::http::fields::FieldErrors;
 
 /// The `WWW-Authenticate` challenge of every 401.
 pub const WWW_AUTHENTICATE: &str = "Bearer realm=\"api\"";

@@ -5,13 +5,14 @@ use domain::{AttendanceDetail, AttendanceStatus};
 use store::attendances::AttendanceQuery;
 use store::StoreError;
 
-use crate::body::read_fields;
-use crate::events::{event_id, event_not_found};
-use crate::fields::{FieldErrors, Form};
-use crate::identity::{AuthUser, Caller, State};
-use crate::listing::{Pagination, QueryParams};
-use crate::representations::{AttendanceBody, AttendancePageBody};
-use crate::routes::{get, resource, Access};
+use crate::http::body::read_fields;
+use crate::http::fields::{FieldErrors, Form};
+use crate::http::identity::{AuthUser, Caller};
+use crate::http::query::{Pagination, QueryParams};
+use crate::http::routes::{get, resource, Access};
+use crate::rest::events::{event_id, event_not_found};
+use crate::rest::representations::{AttendanceBody, AttendancePageBody};
+use crate::state::State;
 use crate::{with_conn, ApiError};
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
@@ -58,9 +59,9 @@ pub(crate) struct StatusInput {
     )),
     responses(
         (status = 200, body = AttendanceBody),
-        (status = 400, body = crate::representations::FieldErrorsBody),
-        (status = 401, body = crate::representations::DetailBody),
-        (status = 404, body = crate::representations::DetailBody),
+        (status = 400, body = crate::rest::representations::FieldErrorsBody),
+        (status = 401, body = crate::rest::representations::DetailBody),
+        (status = 404, body = crate::rest::representations::DetailBody),
     ),
     security(("jwt" = []), ("session" = []))
 )]
@@ -82,7 +83,7 @@ pub(crate) async fn change_status(
         let status = form.finish_with(|| status)?;
         // A concurrent delete of the event surfaces as a broken reference.
         store::attendances::upsert(conn, user_id, id, status).map_err(|err| match err {
-            StoreError::Conflict(_) => ApiError::NotFound(crate::error::NO_EVENT),
+            StoreError::Conflict(_) => ApiError::NotFound(crate::http::error::NO_EVENT),
             other => other.into(),
         })
     })
@@ -101,8 +102,8 @@ pub(crate) async fn change_status(
     ),
     responses(
         (status = 200, description = "A bare array, or a page when `limit` is given or PAGE_SIZE is set", body = Vec<AttendanceBody>),
-        (status = 400, body = crate::representations::FieldErrorsBody),
-        (status = 404, body = crate::representations::DetailBody),
+        (status = 400, body = crate::rest::representations::FieldErrorsBody),
+        (status = 404, body = crate::rest::representations::DetailBody),
     )
 )]
 pub(crate) async fn list(

@@ -7,8 +7,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::routes::{get, resource, Access};
-use crate::{accounts, attendance, events, health, representations, tokens};
+use super::{accounts, attendance, events, health, representations, tokens};
+use crate::http::routes::{get, resource, Access};
 
 /// The API's OpenAPI document.
 #[derive(OpenApi)]

@@ -5,17 +5,18 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use auth::Decision;
 use domain::{EventDetail, EventId, EventName, UserId};
 use serde_json::{Map, Value};
-use store::events::{EventChanges, EventFilter, EventOrder, EventQuery, NewEvent};
+use store::events::{EventChanges, EventFilter, EventQuery, NewEvent};
 use store::OptionalExt;
 use store::StoreError;
 
-use crate::body::read_fields;
-use crate::error::NO_EVENT;
-use crate::fields::{FieldErrors, Form};
-use crate::identity::{AuthUser, Caller, State};
-use crate::listing::{Pagination, QueryParams};
-use crate::representations::{EventBody, EventDetailBody, EventPageBody};
-use crate::routes::{get, resource, Access};
+use crate::http::body::read_fields;
+use crate::http::error::NO_EVENT;
+use crate::http::fields::{FieldErrors, Form};
+use crate::http::identity::{AuthUser, Caller};
+use crate::http::query::{event_ordering, Pagination, QueryParams};
+use crate::http::routes::{get, resource, Access};
+use crate::rest::representations::{EventBody, EventDetailBody, EventPageBody};
+use crate::state::State;
 use crate::{with_conn, ApiError};
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
@@ -61,7 +62,7 @@ const INVALID_ORGANIZER: &str =
     ),
     responses(
         (status = 200, description = "A bare array, or a page when `limit` is given or PAGE_SIZE is set", body = Vec<EventBody>),
-        (status = 400, description = "A bad filter value", body = crate::representations::FieldErrorsBody),
+        (status = 400, description = "A bad filter value", body = crate::rest::representations::FieldErrorsBody),
     )
 )]
 pub(crate) async fn list(
@@ -95,7 +96,7 @@ pub(crate) async fn list(
         },
         ordering: params
             .get("ordering")
-            .map(EventOrder::parse_list)
+            .map(event_ordering)
             .unwrap_or_default(),
         limit: page.map(|p| p.limit),
         offset: page.map_or(0, |p| p.offset),
@@ -140,8 +141,8 @@ pub(crate) async fn list(
     )),
     responses(
         (status = 201, body = EventDetailBody),
-        (status = 400, body = crate::representations::FieldErrorsBody),
-        (status = 401, body = crate::representations::DetailBody),
+        (status = 400, body = crate::rest::representations::FieldErrorsBody),
+        (status = 401, body = crate::rest::representations::DetailBody),
     ),
     security(("jwt" = []), ("session" = []))
 )]
@@ -188,7 +189,7 @@ pub(crate) async fn create(
 #[utoipa::path(
     get, path = "/api/events/{id}/", tag = "events",
     params(("id" = uuid::Uuid, Path, description = "The event's id")),
-    responses((status = 200, body = EventDetailBody), (status = 404, body = crate::representations::DetailBody))
+    responses((status = 200, body = EventDetailBody), (status = 404, body = crate::rest::representations::DetailBody))
 )]
 pub(crate) async fn retrieve(
     path: web::Path<String>,
@@ -214,10 +215,10 @@ pub(crate) async fn retrieve(
     )),
     responses(
         (status = 200, body = EventDetailBody),
-        (status = 400, body = crate::representations::FieldErrorsBody),
-        (status = 401, body = crate::representations::DetailBody),
-        (status = 403, body = crate::representations::DetailBody),
-        (status = 404, body = crate::representations::DetailBody),
+        (status = 400, body = crate::rest::representations::FieldErrorsBody),
+        (status = 401, body = crate::rest::representations::DetailBody),
+        (status = 403, body = crate::rest::representations::DetailBody),
+        (status = 404, body = crate::rest::representations::DetailBody),
     ),
     security(("jwt" = []), ("session" = []))
 )]
@@ -257,9 +258,9 @@ pub(crate) async fn update(
     params(("id" = uuid::Uuid, Path, description = "The event's id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, body = crate::representations::DetailBody),
-        (status = 403, body = crate::representations::DetailBody),
-        (status = 404, body = crate::representations::DetailBody),
+        (status = 401, body = crate::rest::representations::DetailBody),
+        (status = 403, body = crate::rest::representations::DetailBody),
+        (status = 404, body = crate::rest::representations::DetailBody),
     ),
     security(("jwt" = []), ("session" = []))
 )]

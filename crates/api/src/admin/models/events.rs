@@ -1,0 +1,233 @@
+//! Events in the admin.
+
+use chrono::NaiveDate;
+use domain::{Event, EventId, EventName, EventSummary, User, UserId};
+use maud::html;
+use store::events::{EventChanges, EventFilter, EventOrder, EventQuery, EventSortField, NewEvent};
+use store::{DbConnection, OptionalExt, StoreResult};
+
+use crate::admin::site::changelog::ObjectType;
+use crate::admin::site::choices::USERS;
+use crate::admin::site::fields::{Field, Widget};
+use crate::admin::site::forms::{FormErrors, FormValues, Reader, INVALID_CHOICE};
+use crate::admin::site::model::{
+    AdminList, AdminModel, Column, FormContext, ListQuery, Mode, Refusal, Related, Sidebar, SortKey,
+};
+use crate::admin::site::params::Params;
+
+/// The events admin.
+pub(crate) struct Events;
+
+static NAME: Field<Events> = Field {
+    name: "name",
+    label: "Name",
+    widget: Widget::Text { max_length: 100 },
+    required: true,
+    help: None,
+    stored: |event| event.name.to_string(),
+};
+
+static DATE: Field<Events> = Field {
+    name: "date",
+    label: "Date",
+    widget: Widget::Date,
+    required: true,
+    help: Some("YYYY-MM-DD"),
+    stored: |event| event.date.to_string(),
+};
+
+static ORGANIZER: Field<Events> = Field {
+    name: "organizer",
+    label: "Organizer",
+    widget: Widget::Select(USERS),
+    required: false,
+    help: None,
+    stored: |event| {
+        event
+            .organizer_id
+            .map(|id| id.to_string())
+            .unwrap_or_default()
+    },
+};
+
+static FIELDS: [&Field<Events>; 3] = [&NAME, &DATE, &ORGANIZER];
+
+impl SortKey for EventSortField {
+    const ALL: &'static [Self] = &[Self::Name, Self::Date, Self::Organizer];
+
+    fn key(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Date => "date",
+            Self::Organizer => "organizer",
+        }
+    }
+}
+
+fn store_query(query: &ListQuery<Events>, with_dates: bool) -> EventQuery {
+    let (date_after, date_before) = if with_dates {
+        query.dates
+    } else {
+        (None, None)
+    };
+    EventQuery {
+        filter: EventFilter {
+            search: query.search.clone(),
+            organizer: query.filter,
+            date_after,
+            date_before,
+            ..EventFilter::default()
+        },
+        ordering: query
+            .sort
+            .map(|(field, descending)| vec![EventOrder { field, descending }])
+            .unwrap_or_default(),
+        limit: Some(query.limit),
+        offset: query.offset,
+    }
+}
+
+impl AdminList for Events {
+    const OBJECT: ObjectType = ObjectType::Event;
+    const SEARCH_LABEL: Option<&'static str> = Some("Search events by name");
+    const DATE_HIERARCHY: bool = true;
+    const EDITABLE: bool = true;
+    type Row = EventSummary;
+    type Sort = EventSortField;
+    /// The organizer chosen in the sidebar.
+    type Filter = Option<UserId>;
+
+    fn filter(params: &Params) -> Self::Filter {
+        params.number::<i64>("organizer").map(UserId)
+    }
+
+    fn sidebar() -> Vec<Sidebar> {
+        vec![Sidebar {
+            title: "organizer",
+            key: "organizer",
+            choices: USERS,
+        }]
+    }
+
+    fn columns() -> Vec<Column<Self>> {
+        vec![
+            Column {
+                label: "Name",
+                sort: Some(EventSortField::Name),
+                cell: |row, _| html! { (row.event.name) },
+            },
+            Column {
+                label: "Date",
+                sort: Some(EventSortField::Date),
+                cell: |row, _| html! { (row.event.date) },
+            },
+            Column {
+                label: "Organizer",
+                sort: Some(EventSortField::Organizer),
+                cell: |row, _| html! { (row.organizer.as_ref().map_or("-".to_owned(), |u| u.username.to_string())) },
+            },
+        ]
+    }
+
+    fn row_id(row: &EventSummary) -> String {
+        row.event.id.to_string()
+    }
+
+    fn page(
+        conn: &mut DbConnection,
+        query: &ListQuery<Self>,
+    ) -> StoreResult<(i64, Vec<EventSummary>)> {
+        let page = store::events::list_page(conn, &store_query(query, true))?;
+        Ok((page.total, page.events))
+    }
+
+    fn dates(conn: &mut DbConnection, query: &ListQuery<Self>) -> StoreResult<Vec<NaiveDate>> {
+        store::events::distinct_dates(conn, &store_query(query, false).filter)
+    }
+}
+
+/// Whether the chosen organizer exists (no organizer is fine).
+fn organizer_exists(conn: &mut DbConnection, new: &NewEvent) -> Result<(), Refusal> {
+    match new.organizer_id {
+        Some(id) if store::users::get(conn, id).optional()?.is_none() => {
+            Err(Refusal::Invalid(FormErrors::on(&ORGANIZER, INVALID_CHOICE)))
+        }
+        _ => Ok(()),
+    }
+}
+
+impl AdminModel for Events {
+    type Id = EventId;
+    type Object = Event;
+    type Input = NewEvent;
+
+    fn fields(_: Mode) -> &'static [&'static Field<Self>] {
+        &FIELDS
+    }
+
+    fn id(event: &Event) -> EventId {
+        event.id
+    }
+
+    fn describe(event: &Event) -> String {
+        event.name.to_string()
+    }
+
+    fn load(conn: &mut DbConnection, id: EventId) -> StoreResult<Event> {
+        store::events::get(conn, id)
+    }
+
+    fn initial(staff: &User, _: &Params) -> FormValues {
+        let mut values = FormValues::default();
+        values.set(&ORGANIZER, staff.id.to_string());
+        values
+    }
+
+    fn parse(values: &FormValues, _: &FormContext<Self>) -> Result<NewEvent, FormErrors> {
+        let mut form = Reader::new(values);
+        let name = form.text(&NAME, EventName::parse);
+        let date = form.date(&DATE);
+        let organizer = form.optional_choice(&ORGANIZER, |raw| {
+            raw.parse::<i64>()
+                .map(UserId)
+                .map_err(|_| INVALID_CHOICE.to_owned())
+        });
+        let new = match (name, date, organizer) {
+            (Some(name), Some(date), Some(organizer_id)) => Some(NewEvent {
+                name,
+                date,
+                organizer_id,
+            }),
+            _ => None,
+        };
+        form.errors.or_ok(new)
+    }
+
+    fn create(conn: &mut DbConnection, new: NewEvent) -> Result<Event, Refusal> {
+        organizer_exists(conn, &new)?;
+        Ok(store::events::create(conn, &new)?)
+    }
+
+    fn update(conn: &mut DbConnection, before: &Event, new: NewEvent) -> Result<Event, Refusal> {
+        organizer_exists(conn, &new)?;
+        let changes = EventChanges {
+            name: Some(new.name),
+            date: Some(new.date),
+            organizer_id: Some(new.organizer_id),
+        };
+        Ok(store::events::update(conn, before.id, &changes)?)
+    }
+
+    fn related(conn: &mut DbConnection, event: &Event) -> StoreResult<Vec<Related>> {
+        Ok(vec![Related {
+            count: store::attendances::count_for_event(conn, event.id, None)?,
+            singular: "attendance",
+            plural: "attendances",
+            fate: None,
+        }])
+    }
+
+    fn delete(conn: &mut DbConnection, event: &Event) -> StoreResult<()> {
+        store::events::delete(conn, event.id)
+    }
+}

@@ -1,0 +1,307 @@
+//! Posted forms: the CSRF check, the values as typed, reading them into
+//! typed values with Django's messages, and the errors tied to fields.
+
+use std::collections::HashMap;
+
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::{web, HttpRequest};
+use chrono::NaiveDate;
+use domain::ValidationError;
+use serde_json::{Map, Value};
+
+use super::fields::Field;
+use super::model::AdminModel;
+use crate::admin::AdminError;
+use crate::http::identity::CSRF_COOKIE;
+
+/// The name of the hidden CSRF field (Django's).
+pub(crate) const CSRF_FIELD: &str = "csrfmiddlewaretoken";
+
+/// Django's message for a choice that is not offered.
+pub(crate) const INVALID_CHOICE: &str =
+    "Select a valid choice. That choice is not one of the available choices.";
+
+/// A posted form.
+pub(crate) struct Posted {
+    pairs: Vec<(String, String)>,
+}
+
+impl Posted {
+    /// Reads an urlencoded body and checks its CSRF token against the cookie.
+    pub(crate) fn read(req: &HttpRequest, body: &web::Bytes) -> Result<Self, AdminError> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+        let posted = Self { pairs };
+        let cookie = req.cookie(CSRF_COOKIE);
+        let token = posted.get(CSRF_FIELD).unwrap_or_default();
+        match cookie {
+            Some(cookie) if auth::secrets_match(token, cookie.value()) => Ok(posted),
+            _ => Err(AdminError::Forbidden(
+                "CSRF verification failed. Request aborted. Reload the form and submit it again."
+                    .to_owned(),
+            )),
+        }
+    }
+
+    /// The last value of a field.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a field, in order (e.g. the ticked rows of a list).
+    pub(crate) fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pairs
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The fields as the API's form reader takes them.
+    pub(crate) fn fields(&self) -> Map<String, Value> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k != CSRF_FIELD)
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect()
+    }
+
+    /// The form's values: the last of each field, the CSRF token left out.
+    pub(crate) fn values(&self) -> FormValues {
+        let mut values = FormValues::default();
+        for (key, value) in self.pairs.iter().filter(|(k, _)| k != CSRF_FIELD) {
+            values.0.insert(key.clone(), value.clone());
+        }
+        values
+    }
+}
+
+/// A form's values as typed (or as stored, for a form not yet posted).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FormValues(HashMap<String, String>);
+
+impl FormValues {
+    /// The values `fields` show for a stored object.
+    pub(crate) fn stored<M: AdminModel>(fields: &[&Field<M>], object: &M::Object) -> Self {
+        Self(
+            fields
+                .iter()
+                .map(|field| (field.name.to_owned(), (field.stored)(object)))
+                .collect(),
+        )
+    }
+
+    /// Sets a field's value.
+    pub(crate) fn set<M: AdminModel>(&mut self, field: &Field<M>, value: impl Into<String>) {
+        self.0.insert(field.name.to_owned(), value.into());
+    }
+
+    /// The value of the field named `name`, or "" when absent.
+    pub(crate) fn raw(&self, name: &str) -> &str {
+        self.0.get(name).map_or("", String::as_str)
+    }
+
+    /// The value of `field`, if it was posted at all.
+    pub(crate) fn get<M: AdminModel>(&self, field: &Field<M>) -> Option<&str> {
+        self.0.get(field.name).map(String::as_str)
+    }
+
+    /// A tick box: present and not empty means ticked.
+    pub(crate) fn checked<M: AdminModel>(&self, field: &Field<M>) -> bool {
+        self.get(field).is_some_and(|v| !v.is_empty())
+    }
+}
+
+/// Problems with a form: each tied to its field, or to the whole form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct FormErrors {
+    fields: Vec<(&'static str, String)>,
+    general: Vec<String>,
+}
+
+impl FormErrors {
+    /// One problem with `field`.
+    pub(crate) fn on<M: AdminModel>(field: &Field<M>, message: impl Into<String>) -> Self {
+        let mut errors = Self::default();
+        errors.add(field, message);
+        errors
+    }
+
+    /// Adds a problem with `field`.
+    pub(crate) fn add<M: AdminModel>(&mut self, field: &Field<M>, message: impl Into<String>) {
+        self.fields.push((field.name, message.into()));
+    }
+
+    /// Adds a problem with the whole form.
+    pub(crate) fn add_general(&mut self, message: impl Into<String>) {
+        self.general.push(message.into());
+    }
+
+    /// The problems with the field named `name`.
+    pub(crate) fn of(&self, name: &str) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, m)| m.as_str())
+            .collect()
+    }
+
+    /// Problems with the whole form, and with fields not among `shown`.
+    pub(crate) fn general(&self, shown: &[&str]) -> Vec<&str> {
+        let unshown = self
+            .fields
+            .iter()
+            .filter(|(name, _)| !shown.contains(name))
+            .map(|(_, m)| m.as_str());
+        self.general
+            .iter()
+            .map(String::as_str)
+            .chain(unshown)
+            .collect()
+    }
+
+    /// Whether there is no problem.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.general.is_empty()
+    }
+
+    /// `Ok(value)` when there is no problem.
+    pub(crate) fn or_ok<T>(self, value: Option<T>) -> Result<T, Self> {
+        match value {
+            Some(value) if self.is_empty() => Ok(value),
+            _ => Err(self),
+        }
+    }
+}
+
+/// Reads a form's fields into typed values, gathering every problem.
+pub(crate) struct Reader<'a> {
+    values: &'a FormValues,
+    /// The problems found so far.
+    pub errors: FormErrors,
+}
+
+impl<'a> Reader<'a> {
+    /// Reads `values`.
+    pub(crate) fn new(values: &'a FormValues) -> Self {
+        Self {
+            values,
+            errors: FormErrors::default(),
+        }
+    }
+
+    /// The field's text, trimmed, refusing NUL characters; `None` (with
+    /// "required") when the field was not posted.
+    fn text_of<M: AdminModel>(&mut self, field: &Field<M>) -> Option<&'a str> {
+        let Some(raw) = self.values.get(field) else {
+            self.errors
+                .add(field, ValidationError::Required.to_string());
+            return None;
+        };
+        if raw.contains('\0') {
+            self.errors.add(field, "Null characters are not allowed.");
+            return None;
+        }
+        Some(raw.trim())
+    }
+
+    /// A text field parsed by `parse` (which decides whether blank is allowed).
+    pub(crate) fn text<M: AdminModel, T>(
+        &mut self,
+        field: &Field<M>,
+        parse: impl FnOnce(&str) -> Result<T, ValidationError>,
+    ) -> Option<T> {
+        let text = self.text_of(field)?;
+        parse(text)
+            .map_err(|e| self.errors.add(field, e.to_string()))
+            .ok()
+    }
+
+    /// A text field that may be blank or absent, at most `max` characters.
+    pub(crate) fn optional_text<M: AdminModel>(
+        &mut self,
+        field: &Field<M>,
+        max: usize,
+    ) -> Option<String> {
+        if self.values.get(field).is_none() {
+            return Some(String::new());
+        }
+        let text = self.text_of(field)?;
+        if text.chars().count() > max {
+            self.errors
+                .add(field, ValidationError::TooLong { max }.to_string());
+            return None;
+        }
+        Some(text.to_owned())
+    }
+
+    /// An optional email address: blank means none.
+    pub(crate) fn optional_email<M: AdminModel>(
+        &mut self,
+        field: &Field<M>,
+    ) -> Option<Option<domain::Email>> {
+        if self.values.get(field).is_none_or(|v| v.trim().is_empty()) {
+            return Some(None);
+        }
+        self.text(field, domain::Email::parse).map(Some)
+    }
+
+    /// A `YYYY-MM-DD` date.
+    pub(crate) fn date<M: AdminModel>(&mut self, field: &Field<M>) -> Option<NaiveDate> {
+        self.text(field, domain::parse_date)
+    }
+
+    /// One of a select's choices: blank is "required", and `parse` says
+    /// what else is wrong with it.
+    pub(crate) fn choice<M: AdminModel, T>(
+        &mut self,
+        field: &Field<M>,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        match self.text_of(field)? {
+            "" => {
+                self.errors
+                    .add(field, ValidationError::Required.to_string());
+                None
+            }
+            raw => parse(raw).map_err(|e| self.errors.add(field, e)).ok(),
+        }
+    }
+
+    /// An optional choice: blank means none.
+    pub(crate) fn optional_choice<M: AdminModel, T>(
+        &mut self,
+        field: &Field<M>,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<Option<T>> {
+        if self.values.get(field).is_none_or(|v| v.trim().is_empty()) {
+            return Some(None);
+        }
+        self.choice(field, parse).map(Some)
+    }
+
+    /// A tick box.
+    pub(crate) fn checked<M: AdminModel>(&self, field: &Field<M>) -> bool {
+        self.values.checked(field)
+    }
+}
+
+/// The CSRF token for a page's forms, and the cookie to set when the
+/// browser has none yet.
+pub(crate) fn csrf_token(req: &HttpRequest, secure: bool) -> (String, Option<Cookie<'static>>) {
+    match req.cookie(CSRF_COOKIE) {
+        Some(cookie) if !cookie.value().is_empty() => (cookie.value().to_owned(), None),
+        _ => {
+            let token = auth::new_csrf_token();
+            let cookie = Cookie::build(CSRF_COOKIE, token.clone())
+                .path("/")
+                .same_site(SameSite::Lax)
+                .secure(secure)
+                .max_age(CookieDuration::days(365))
+                .finish();
+            (token, Some(cookie))
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! HTTP plumbing the REST API and the admin share: the async boundary,
+//! body and query parsing, who is calling, errors, routing and sessions.
+
+pub(crate) mod blocking;
+pub(crate) mod body;
+pub(crate) mod client;
+pub(crate) mod error;
+pub(crate) mod fields;
+pub(crate) mod identity;
+pub(crate) mod query;
+pub(crate) mod routes;
+pub(crate) mod session_store;

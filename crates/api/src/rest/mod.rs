@@ -1,0 +1,9 @@
+//! The REST resources: Django REST Framework's URLs, bodies and answers.
+
+pub(crate) mod accounts;
+pub(crate) mod attendance;
+pub(crate) mod events;
+pub(crate) mod health;
+pub(crate) mod openapi;
+pub(crate) mod representations;
+pub(crate) mod tokens;
