@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use domain::{Attendance, AttendanceStatus, Event, EventId, User, UserId};
 
 use crate::connection::MultiBackend;
-use crate::events::escape_like;
 use crate::rows::{AttendanceRow, EventRow, UserRow, ATTENDANCE_COLUMNS, USER_COLUMNS};
 use crate::schema::{attendances, events, users};
+use crate::search::like_patterns;
 use crate::sql_functions::lower;
 use crate::sql_types::DbUuid;
 use crate::time::to_db;
@@ -81,13 +81,7 @@ fn filtered(filter: &EntryFilter) -> diesel::dsl::IntoBoxed<'static, Joined, Mul
     if let Some(before) = filter.date_before {
         query = query.filter(events::date.le(before));
     }
-    let terms = filter
-        .search
-        .as_deref()
-        .unwrap_or_default()
-        .replace('\0', "");
-    for term in terms.split_whitespace() {
-        let pattern = format!("%{}%", escape_like(term));
+    for pattern in like_patterns(filter.search.as_deref(), &[]) {
         query = query.filter(
             lower(users::username)
                 .like(lower(pattern.clone()))

@@ -8,6 +8,7 @@ use crate::attendances::{self, AttendanceQuery};
 use crate::connection::MultiBackend;
 use crate::rows::{EventRow, UserRow, USER_COLUMNS};
 use crate::schema::{events, row_counts, users};
+use crate::search::like_patterns;
 use crate::sql_functions::lower;
 use crate::sql_types::DbUuid;
 use crate::time::to_db;
@@ -326,16 +327,7 @@ type FilteredEvents<'a> =
 fn filtered(filter: &EventFilter, backend: Backend) -> FilteredEvents<'static> {
     let mut query = events::table.left_join(users::table).into_boxed();
     // Like DRF's SearchFilter: every whitespace- or comma-separated term must match.
-    let terms = filter
-        .search
-        .as_deref()
-        .unwrap_or_default()
-        .replace('\0', "");
-    for term in terms
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|t| !t.is_empty())
-    {
-        let pattern = format!("%{}%", escape_like(term));
+    for pattern in like_patterns(filter.search.as_deref(), &[',']) {
         query = match backend {
             // SQLite's LIKE already ignores ASCII case, as its lower() does;
             // skipping lower() spares a string per row of the scan.
@@ -367,27 +359,5 @@ pub(crate) fn page_bounds(limit: Option<i64>, offset: i64) -> Option<(i64, i64)>
     match (limit, offset) {
         (None, 0) => None,
         (limit, offset) => Some((limit.unwrap_or(i64::MAX), offset)),
-    }
-}
-
-/// Makes `%`, `_` and `\` in user input match themselves in a LIKE pattern.
-pub(crate) fn escape_like(raw: &str) -> String {
-    let mut escaped = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_metacharacters_are_escaped() {
-        assert_eq!(escape_like(r"50%_off\"), r"50\%\_off\\");
     }
 }

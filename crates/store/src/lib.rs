@@ -11,6 +11,7 @@ mod migrate;
 mod pool;
 mod rows;
 mod schema;
+mod search;
 mod sql_functions;
 mod sql_types;
 mod time;

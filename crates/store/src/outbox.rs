@@ -372,18 +372,13 @@ type BoxedMessages =
     diesel::dsl::IntoBoxed<'static, outbox::table, crate::connection::MultiBackend>;
 
 fn filtered(filter: &MessageFilter) -> BoxedMessages {
+    use crate::search::like_patterns;
     use crate::sql_functions::lower;
     let mut query = outbox::table.into_boxed();
     if let Some(state) = filter.state {
         query = query.filter(outbox::state.eq(state.as_str()));
     }
-    let terms = filter
-        .search
-        .as_deref()
-        .unwrap_or_default()
-        .replace('\0', "");
-    for term in terms.split_whitespace() {
-        let pattern = format!("%{}%", crate::events::escape_like(term));
+    for pattern in like_patterns(filter.search.as_deref(), &[]) {
         query = query.filter(
             lower(outbox::recipient)
                 .like(lower(pattern.clone()))

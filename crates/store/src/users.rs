@@ -6,6 +6,7 @@ use domain::{Email, User, UserId, Username};
 
 use crate::rows::{UserRow, USER_COLUMNS};
 use crate::schema::users;
+use crate::search::like_patterns;
 use crate::sql_functions::lower;
 use crate::time::to_db;
 use crate::{DbConnection, StoreError, StoreResult};
@@ -229,13 +230,7 @@ type BoxedUsers = diesel::dsl::IntoBoxed<'static, users::table, crate::connectio
 
 fn filtered(filter: &UserFilter) -> BoxedUsers {
     let mut query = users::table.into_boxed();
-    let terms = filter
-        .search
-        .as_deref()
-        .unwrap_or_default()
-        .replace('\0', "");
-    for term in terms.split_whitespace() {
-        let pattern = format!("%{}%", crate::events::escape_like(term));
+    for pattern in like_patterns(filter.search.as_deref(), &[]) {
         let like = || lower(pattern.clone());
         query = query.filter(
             lower(users::username)
