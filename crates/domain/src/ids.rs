@@ -15,6 +15,14 @@ impl fmt::Display for UserId {
     }
 }
 
+impl FromStr for UserId {
+    type Err = std::num::ParseIntError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.parse().map(Self)
+    }
+}
+
 /// An event's identifier: a random (version 4) UUID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -44,6 +52,12 @@ impl FromStr for EventId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_id_reads_its_number() {
+        assert_eq!("42".parse::<UserId>(), Ok(UserId(42)));
+        assert!("4x".parse::<UserId>().is_err());
+    }
 
     #[test]
     fn event_id_displays_as_lowercase_hyphenated_uuid() {

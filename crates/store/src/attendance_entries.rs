@@ -187,20 +187,26 @@ pub fn get(conn: &mut DbConnection, id: i64) -> StoreResult<AttendanceEntry> {
     into_entry(row)
 }
 
-/// Adds an attendance; one that exists for the user and event already
-/// gives [`crate::StoreError::Conflict`].
-pub fn create(
-    conn: &mut DbConnection,
-    user: UserId,
-    event: EventId,
-    status: AttendanceStatus,
-) -> StoreResult<i64> {
+/// An entry's values: who answers what for which event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryValues {
+    /// Who answers.
+    pub user: UserId,
+    /// For which event.
+    pub event: EventId,
+    /// The answer.
+    pub status: AttendanceStatus,
+}
+
+/// Adds an attendance and returns its id; one that exists for the user and
+/// event already gives [`crate::StoreError::Conflict`].
+pub fn create(conn: &mut DbConnection, values: &EntryValues) -> StoreResult<i64> {
     let at = to_db(now());
     Ok(diesel::insert_into(attendances::table)
         .values(&AttendanceRow {
-            user_id: user.0,
-            event_id: DbUuid(event.0),
-            status: status.as_str().to_owned(),
+            user_id: values.user.0,
+            event_id: DbUuid(values.event.0),
+            status: values.status.as_str().to_owned(),
             created_at: at,
             updated_at: at,
         })
@@ -208,19 +214,14 @@ pub fn create(
         .get_result(conn)?)
 }
 
-/// Changes every field of an attendance.
-pub fn update(
-    conn: &mut DbConnection,
-    id: i64,
-    user: UserId,
-    event: EventId,
-    status: AttendanceStatus,
-) -> StoreResult<()> {
+/// Changes every value of an attendance (a clash with another entry of
+/// the same user and event gives [`crate::StoreError::Conflict`]).
+pub fn update(conn: &mut DbConnection, id: i64, values: &EntryValues) -> StoreResult<()> {
     let changed = diesel::update(attendances::table.find(id))
         .set((
-            attendances::user_id.eq(user.0),
-            attendances::event_id.eq(DbUuid(event.0)),
-            attendances::status.eq(status.as_str()),
+            attendances::user_id.eq(values.user.0),
+            attendances::event_id.eq(DbUuid(values.event.0)),
+            attendances::status.eq(values.status.as_str()),
             attendances::updated_at.eq(to_db(now())),
         ))
         .execute(conn)?;

@@ -1,90 +1,61 @@
 //! Attendances in the admin: every user's answer for every event.
 
 use chrono::NaiveDate;
-use domain::{AttendanceStatus, EventId, User, UserId};
+use domain::{AttendanceStatus, User};
 use maud::html;
-use store::attendance_entries::{AttendanceEntry, EntryFilter, EntryQuery, EntrySortField};
+use store::attendance_entries::{
+    AttendanceEntry, EntryFilter, EntryQuery, EntrySortField, EntryValues,
+};
 use store::{DbConnection, OptionalExt, StoreError, StoreResult};
 
 use crate::admin::site::changelog::ObjectType;
 use crate::admin::site::choices::{EVENTS, STATUSES, USERS};
 use crate::admin::site::fields::{Field, Widget};
 use crate::admin::site::forms::{FormErrors, FormValues, Reader, INVALID_CHOICE};
+use crate::admin::site::model::sort_keys;
 use crate::admin::site::model::{
-    AdminList, AdminModel, Column, FormContext, ListQuery, Mode, Refusal, Sidebar, SortKey,
+    AdminList, AdminModel, Column, FormContext, ListQuery, Mode, Refusal, Sidebar,
 };
 use crate::admin::site::params::Params;
 
 /// The attendances admin.
 pub(crate) struct Attendances;
 
-static USER: Field<Attendances> = Field {
-    name: "user",
-    label: "User",
-    widget: Widget::Select(USERS),
-    required: true,
-    help: None,
-    stored: |entry| entry.user.id.to_string(),
-};
+static USER: Field<Attendances> =
+    Field::<Attendances>::new("user", "User", Widget::Select(USERS), |entry| {
+        entry.user.id.to_string()
+    })
+    .required();
 
-static EVENT: Field<Attendances> = Field {
-    name: "event",
-    label: "Event",
-    widget: Widget::Select(EVENTS),
-    required: true,
-    help: None,
-    stored: |entry| entry.event.id.to_string(),
-};
+static EVENT: Field<Attendances> =
+    Field::<Attendances>::new("event", "Event", Widget::Select(EVENTS), |entry| {
+        entry.event.id.to_string()
+    })
+    .required();
 
-static STATUS: Field<Attendances> = Field {
-    name: "status",
-    label: "Status",
-    widget: Widget::Select(STATUSES),
-    required: true,
-    help: None,
-    stored: |entry| entry.attendance.status.to_string(),
-};
+static STATUS: Field<Attendances> =
+    Field::<Attendances>::new("status", "Status", Widget::Select(STATUSES), |entry| {
+        entry.attendance.status.to_string()
+    })
+    .required();
 
 static FIELDS: [&Field<Attendances>; 3] = [&USER, &EVENT, &STATUS];
 
 const DUPLICATE: &str = "Attendance with this User and Event already exists.";
 
-/// The checked form: who, for which event, what answer.
-pub(crate) struct Answer {
-    user: UserId,
-    event: EventId,
-    status: AttendanceStatus,
-}
-
-/// The filters of the list's sidebar.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Chosen {
-    user: Option<UserId>,
-    event: Option<EventId>,
-    status: Option<AttendanceStatus>,
-}
-
-impl SortKey for EntrySortField {
-    const ALL: &'static [Self] = &[Self::User, Self::Event, Self::Date, Self::Status];
-
-    fn key(self) -> &'static str {
-        match self {
-            Self::User => "user",
-            Self::Event => "event",
-            Self::Date => "date",
-            Self::Status => "status",
-        }
-    }
-}
+sort_keys!(EntrySortField {
+    User => "user",
+    Event => "event",
+    Date => "date",
+    Status => "status",
+});
 
 fn entry_filter(query: &ListQuery<Attendances>) -> EntryFilter {
     EntryFilter {
-        user: query.filter.user,
-        event: query.filter.event,
-        status: query.filter.status,
         search: query.search.clone(),
         date_after: query.dates.0,
         date_before: query.dates.1,
+        ..query.filter.clone()
     }
 }
 
@@ -95,58 +66,48 @@ impl AdminList for Attendances {
     const EDITABLE: bool = true;
     type Row = AttendanceEntry;
     type Sort = EntrySortField;
-    type Filter = Chosen;
+    type Filter = EntryFilter;
 
-    fn filter(params: &Params) -> Chosen {
-        Chosen {
-            user: params.number::<i64>("user").map(UserId),
-            event: params.number::<EventId>("event"),
-            status: params.get("status").and_then(|s| s.parse().ok()),
+    fn filter(params: &Params) -> EntryFilter {
+        EntryFilter {
+            user: params.number("user"),
+            event: params.number("event"),
+            status: params.number("status"),
+            ..EntryFilter::default()
         }
     }
 
     fn sidebar() -> Vec<Sidebar> {
         vec![
-            Sidebar {
-                title: "status",
-                key: "status",
-                choices: STATUSES,
-            },
-            Sidebar {
-                title: "user",
-                key: "user",
-                choices: USERS,
-            },
-            Sidebar {
-                title: "event",
-                key: "event",
-                choices: EVENTS,
-            },
+            Sidebar::new("status", "status", STATUSES),
+            Sidebar::new("user", "user", USERS),
+            Sidebar::new("event", "event", EVENTS),
         ]
     }
 
     fn columns() -> Vec<Column<Self>> {
+        let sorted = Column::<Self>::sorted;
         vec![
-            Column {
-                label: "User",
-                sort: Some(EntrySortField::User),
-                cell: |row, _| html! { (row.user.username) },
-            },
-            Column {
-                label: "Event",
-                sort: Some(EntrySortField::Event),
-                cell: |row, _| html! { (row.event.name) },
-            },
-            Column {
-                label: "Event date",
-                sort: Some(EntrySortField::Date),
-                cell: |row, _| html! { (row.event.date) },
-            },
-            Column {
-                label: "Status",
-                sort: Some(EntrySortField::Status),
-                cell: |row, _| html! { (row.attendance.status) },
-            },
+            sorted(
+                "User",
+                EntrySortField::User,
+                |row, _| html! { (row.user.username) },
+            ),
+            sorted(
+                "Event",
+                EntrySortField::Event,
+                |row, _| html! { (row.event.name) },
+            ),
+            sorted(
+                "Event date",
+                EntrySortField::Date,
+                |row, _| html! { (row.event.date) },
+            ),
+            sorted(
+                "Status",
+                EntrySortField::Status,
+                |row, _| html! { (row.attendance.status) },
+            ),
         ]
     }
 
@@ -178,7 +139,7 @@ impl AdminList for Attendances {
 /// a second answer for the same user and event is refused on the form.
 fn save(
     conn: &mut DbConnection,
-    answer: &Answer,
+    answer: &EntryValues,
     write: impl FnOnce(&mut DbConnection) -> StoreResult<i64>,
 ) -> Result<AttendanceEntry, Refusal> {
     let mut errors = FormErrors::default();
@@ -205,7 +166,7 @@ fn save(
 impl AdminModel for Attendances {
     type Id = i64;
     type Object = AttendanceEntry;
-    type Input = Answer;
+    type Input = EntryValues;
 
     fn fields(_: Mode) -> &'static [&'static Field<Self>] {
         &FIELDS
@@ -234,22 +195,15 @@ impl AdminModel for Attendances {
         values
     }
 
-    fn parse(values: &FormValues, _: &FormContext<Self>) -> Result<Answer, FormErrors> {
+    fn parse(values: &FormValues, _: &FormContext<Self>) -> Result<EntryValues, FormErrors> {
         let mut form = Reader::new(values);
-        let user = form.choice(&USER, |raw| {
-            raw.parse::<i64>()
-                .map(UserId)
-                .map_err(|_| INVALID_CHOICE.to_owned())
-        });
-        let event = form.choice(&EVENT, |raw| {
-            raw.parse::<EventId>()
-                .map_err(|_| INVALID_CHOICE.to_owned())
-        });
+        let user = form.id_choice(&USER);
+        let event = form.id_choice(&EVENT);
         let status = form.choice(&STATUS, |raw| {
             raw.parse::<AttendanceStatus>().map_err(|e| e.to_string())
         });
         let answer = match (user, event, status) {
-            (Some(user), Some(event), Some(status)) => Some(Answer {
+            (Some(user), Some(event), Some(status)) => Some(EntryValues {
                 user,
                 event,
                 status,
@@ -259,26 +213,19 @@ impl AdminModel for Attendances {
         form.errors.or_ok(answer)
     }
 
-    fn create(conn: &mut DbConnection, answer: Answer) -> Result<AttendanceEntry, Refusal> {
-        save(conn, &answer, |conn| {
-            store::attendance_entries::create(conn, answer.user, answer.event, answer.status)
+    fn create(conn: &mut DbConnection, values: EntryValues) -> Result<AttendanceEntry, Refusal> {
+        save(conn, &values, |conn| {
+            store::attendance_entries::create(conn, &values)
         })
     }
 
     fn update(
         conn: &mut DbConnection,
         before: &AttendanceEntry,
-        answer: Answer,
+        values: EntryValues,
     ) -> Result<AttendanceEntry, Refusal> {
-        save(conn, &answer, |conn| {
-            store::attendance_entries::update(
-                conn,
-                before.id,
-                answer.user,
-                answer.event,
-                answer.status,
-            )
-            .map(|()| before.id)
+        save(conn, &values, |conn| {
+            store::attendance_entries::update(conn, before.id, &values).map(|()| before.id)
         })
     }
 

@@ -10,59 +10,41 @@ use crate::admin::site::changelog::ObjectType;
 use crate::admin::site::choices::USERS;
 use crate::admin::site::fields::{Field, Widget};
 use crate::admin::site::forms::{FormErrors, FormValues, Reader, INVALID_CHOICE};
+use crate::admin::site::model::sort_keys;
 use crate::admin::site::model::{
-    AdminList, AdminModel, Column, FormContext, ListQuery, Mode, Refusal, Related, Sidebar, SortKey,
+    AdminList, AdminModel, Column, FormContext, ListQuery, Mode, Refusal, Related, Sidebar,
 };
 use crate::admin::site::params::Params;
 
 /// The events admin.
 pub(crate) struct Events;
 
-static NAME: Field<Events> = Field {
-    name: "name",
-    label: "Name",
-    widget: Widget::Text { max_length: 100 },
-    required: true,
-    help: None,
-    stored: |event| event.name.to_string(),
-};
+static NAME: Field<Events> =
+    Field::<Events>::new("name", "Name", Widget::Text { max_length: 100 }, |event| {
+        event.name.to_string()
+    })
+    .required();
 
-static DATE: Field<Events> = Field {
-    name: "date",
-    label: "Date",
-    widget: Widget::Date,
-    required: true,
-    help: Some("YYYY-MM-DD"),
-    stored: |event| event.date.to_string(),
-};
+static DATE: Field<Events> =
+    Field::<Events>::new("date", "Date", Widget::Date, |event| event.date.to_string())
+        .required()
+        .help("YYYY-MM-DD");
 
-static ORGANIZER: Field<Events> = Field {
-    name: "organizer",
-    label: "Organizer",
-    widget: Widget::Select(USERS),
-    required: false,
-    help: None,
-    stored: |event| {
+static ORGANIZER: Field<Events> =
+    Field::<Events>::new("organizer", "Organizer", Widget::Select(USERS), |event| {
         event
             .organizer_id
             .map(|id| id.to_string())
             .unwrap_or_default()
-    },
-};
+    });
 
 static FIELDS: [&Field<Events>; 3] = [&NAME, &DATE, &ORGANIZER];
 
-impl SortKey for EventSortField {
-    const ALL: &'static [Self] = &[Self::Name, Self::Date, Self::Organizer];
-
-    fn key(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Date => "date",
-            Self::Organizer => "organizer",
-        }
-    }
-}
+sort_keys!(EventSortField {
+    Name => "name",
+    Date => "date",
+    Organizer => "organizer",
+});
 
 fn store_query(query: &ListQuery<Events>, with_dates: bool) -> EventQuery {
     let (date_after, date_before) = if with_dates {
@@ -98,34 +80,30 @@ impl AdminList for Events {
     type Filter = Option<UserId>;
 
     fn filter(params: &Params) -> Self::Filter {
-        params.number::<i64>("organizer").map(UserId)
+        params.number("organizer")
     }
 
     fn sidebar() -> Vec<Sidebar> {
-        vec![Sidebar {
-            title: "organizer",
-            key: "organizer",
-            choices: USERS,
-        }]
+        vec![Sidebar::new("organizer", "organizer", USERS)]
     }
 
     fn columns() -> Vec<Column<Self>> {
         vec![
-            Column {
-                label: "Name",
-                sort: Some(EventSortField::Name),
-                cell: |row, _| html! { (row.event.name) },
-            },
-            Column {
-                label: "Date",
-                sort: Some(EventSortField::Date),
-                cell: |row, _| html! { (row.event.date) },
-            },
-            Column {
-                label: "Organizer",
-                sort: Some(EventSortField::Organizer),
-                cell: |row, _| html! { (row.organizer.as_ref().map_or("-".to_owned(), |u| u.username.to_string())) },
-            },
+            Column::<Self>::sorted(
+                "Name",
+                EventSortField::Name,
+                |row, _| html! { (row.event.name) },
+            ),
+            Column::<Self>::sorted(
+                "Date",
+                EventSortField::Date,
+                |row, _| html! { (row.event.date) },
+            ),
+            Column::<Self>::sorted(
+                "Organizer",
+                EventSortField::Organizer,
+                |row, _| html! { (row.organizer.as_ref().map_or("-".to_owned(), |u| u.username.to_string())) },
+            ),
         ]
     }
 
@@ -187,16 +165,12 @@ impl AdminModel for Events {
         let mut form = Reader::new(values);
         let name = form.text(&NAME, EventName::parse);
         let date = form.date(&DATE);
-        let organizer = form.optional_choice(&ORGANIZER, |raw| {
-            raw.parse::<i64>()
-                .map(UserId)
-                .map_err(|_| INVALID_CHOICE.to_owned())
-        });
+        let organizer = form.optional_id_choice(&ORGANIZER);
         let new = match (name, date, organizer) {
-            (Some(name), Some(date), Some(organizer_id)) => Some(NewEvent {
+            (Some(name), Some(date), Some(organizer)) => Some(NewEvent {
                 name,
                 date,
-                organizer_id,
+                organizer_id: organizer,
             }),
             _ => None,
         };

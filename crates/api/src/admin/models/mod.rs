@@ -4,4 +4,5 @@ pub(crate) mod attendances;
 pub(crate) mod events;
 pub(crate) mod outbox;
 pub(crate) mod passwords;
+pub(crate) mod user_form;
 pub(crate) mod users;

@@ -64,59 +64,36 @@ impl AdminList for Outbox {
     }
 
     fn sidebar() -> Vec<Sidebar> {
-        vec![Sidebar {
-            title: "state",
-            key: "state",
-            choices: Choices(states),
-        }]
+        vec![Sidebar::new("state", "state", Choices(states))]
     }
 
     fn columns() -> Vec<Column<Self>> {
         vec![
-            Column {
-                label: "Recipient",
-                sort: None,
-                cell: |m, _| html! { (m.recipient) },
-            },
-            Column {
-                label: "Subject",
-                sort: None,
-                cell: |m, _| html! { (m.subject) },
-            },
-            Column {
-                label: "State",
-                sort: None,
-                cell: |m, _| html! { span.(format!("state-{}", m.state)) { (m.state) } },
-            },
-            Column {
-                label: "Attempts",
-                sort: None,
-                cell: |m, _| html! { (m.attempts) },
-            },
-            Column {
-                label: "Created",
-                sort: None,
-                cell: |m, _| html! { time datetime=(m.created_at.to_rfc3339()) { (m.created_at.format("%Y-%m-%d %H:%M UTC")) } },
-            },
-            Column {
-                label: "Last error",
-                sort: None,
-                cell: |m, _| html! { (m.last_error.as_deref().unwrap_or("")) },
-            },
-            Column {
-                label: "Actions",
-                sort: None,
-                cell: |m, cx| {
-                    html! {
-                        @if m.state == MessageState::Failed {
-                            form method="post" action=(format!("/admin/outbox/{}/retry/", m.id)) {
-                                (csrf_input(cx.csrf))
-                                button type="submit" aria-label=(format!("Retry the message to {} now", m.recipient)) { "Retry now" }
-                            }
+            Column::<Self>::plain("Recipient", |m, _| html! { (m.recipient) }),
+            Column::<Self>::plain("Subject", |m, _| html! { (m.subject) }),
+            Column::<Self>::plain(
+                "State",
+                |m, _| html! { span.(format!("state-{}", m.state)) { (m.state) } },
+            ),
+            Column::<Self>::plain("Attempts", |m, _| html! { (m.attempts) }),
+            Column::<Self>::plain(
+                "Created",
+                |m, _| html! { time datetime=(m.created_at.to_rfc3339()) { (m.created_at.format("%Y-%m-%d %H:%M UTC")) } },
+            ),
+            Column::<Self>::plain(
+                "Last error",
+                |m, _| html! { (m.last_error.as_deref().unwrap_or("")) },
+            ),
+            Column::<Self>::plain("Actions", |m, cx| {
+                html! {
+                    @if m.state == MessageState::Failed {
+                        form method="post" action=(format!("/admin/outbox/{}/retry/", m.id)) {
+                            (csrf_input(cx.csrf))
+                            button type="submit" aria-label=(format!("Retry the message to {} now", m.recipient)) { "Retry now" }
                         }
                     }
-                },
-            },
+                }
+            }),
         ]
     }
 

@@ -7,7 +7,8 @@ use domain::User;
 use maud::html;
 use store::write_transaction;
 
-use super::users::{check_passwords, hash, Users, PASSWORD1, PASSWORD2};
+use super::user_form::{check_passwords, hash, PASSWORD1, PASSWORD2};
+use super::users::Users;
 use crate::admin::site::changelog::{record, Action, Change, ObjectType};
 use crate::admin::site::edit_view::load_object;
 use crate::admin::site::forms::{FormErrors, FormValues, Posted, Reader};

@@ -49,6 +49,39 @@ pub(crate) struct Field<M: AdminModel> {
 }
 
 impl<M: AdminModel> Field<M> {
+    /// An optional field without help text.
+    pub(crate) const fn new(
+        name: &'static str,
+        label: &'static str,
+        widget: Widget,
+        stored: fn(&M::Object) -> String,
+    ) -> Self {
+        Self {
+            name,
+            label,
+            widget,
+            required: false,
+            help: None,
+            stored,
+        }
+    }
+
+    /// The same field, required.
+    pub(crate) const fn required(self) -> Self {
+        Self {
+            required: true,
+            ..self
+        }
+    }
+
+    /// The same field, with help text.
+    pub(crate) const fn help(self, help: &'static str) -> Self {
+        Self {
+            help: Some(help),
+            ..self
+        }
+    }
+
     /// The control's id.
     pub(crate) fn id(&self) -> String {
         format!("id_{}", self.name)

@@ -2,6 +2,7 @@
 //! typed values with Django's messages, and the errors tied to fields.
 
 use std::collections::HashMap;
+use std::str::FromStr;
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{web, HttpRequest};
@@ -270,16 +271,24 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// An optional choice: blank means none.
-    pub(crate) fn optional_choice<M: AdminModel, T>(
+    /// A select of rows by id: blank is "required", an id that does not
+    /// parse is not a valid choice. (Whether the row exists is for the
+    /// save, in its transaction, to check.)
+    pub(crate) fn id_choice<M: AdminModel, T: FromStr>(&mut self, field: &Field<M>) -> Option<T> {
+        self.choice(field, |raw| {
+            raw.parse().map_err(|_| INVALID_CHOICE.to_owned())
+        })
+    }
+
+    /// An optional select of rows by id: blank means none.
+    pub(crate) fn optional_id_choice<M: AdminModel, T: FromStr>(
         &mut self,
         field: &Field<M>,
-        parse: impl FnOnce(&str) -> Result<T, String>,
     ) -> Option<Option<T>> {
         if self.values.get(field).is_none_or(|v| v.trim().is_empty()) {
             return Some(None);
         }
-        self.choice(field, parse).map(Some)
+        self.id_choice(field).map(Some)
     }
 
     /// A tick box.

@@ -26,6 +26,22 @@ pub(crate) trait SortKey: Copy + PartialEq + Send + 'static {
     fn key(self) -> &'static str;
 }
 
+/// Implements [`SortKey`] for an enum: each variant and its spelling.
+macro_rules! sort_keys {
+    ($type:ty { $($variant:ident => $key:literal),+ $(,)? }) => {
+        impl $crate::admin::site::model::SortKey for $type {
+            const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            fn key(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $key),+
+                }
+            }
+        }
+    };
+}
+pub(crate) use sort_keys;
+
 /// The sort key and direction `o` names (`name`, `-name`), if it names one;
 /// anything else means the model's default order.
 pub(crate) fn parse_sort<S: SortKey>(raw: Option<&str>) -> Option<(S, bool)> {
@@ -53,6 +69,33 @@ pub(crate) struct Column<M: AdminList> {
     pub cell: fn(&M::Row, &CellContext<'_>) -> Markup,
 }
 
+impl<M: AdminList> Column<M> {
+    /// A column sorted by `key`.
+    pub(crate) fn sorted(
+        label: &'static str,
+        key: M::Sort,
+        cell: fn(&M::Row, &CellContext<'_>) -> Markup,
+    ) -> Self {
+        Self {
+            label,
+            sort: Some(key),
+            cell,
+        }
+    }
+
+    /// A column that does not sort.
+    pub(crate) fn plain(
+        label: &'static str,
+        cell: fn(&M::Row, &CellContext<'_>) -> Markup,
+    ) -> Self {
+        Self {
+            label,
+            sort: None,
+            cell,
+        }
+    }
+}
+
 /// A filter in the list's sidebar: one link per choice of `key`.
 pub(crate) struct Sidebar {
     /// "By {title}".
@@ -61,6 +104,17 @@ pub(crate) struct Sidebar {
     pub key: &'static str,
     /// Its choices.
     pub choices: Choices,
+}
+
+impl Sidebar {
+    /// "By {title}", setting `key` to one of `choices`.
+    pub(crate) const fn new(title: &'static str, key: &'static str, choices: Choices) -> Self {
+        Self {
+            title,
+            key,
+            choices,
+        }
+    }
 }
 
 /// The first and last day the date drill-down selects.
