@@ -6,10 +6,14 @@
 )]
 
 mod accounts_api;
+mod admin_actions;
+mod admin_client;
+mod admin_pages;
 mod admin_site;
 mod attendance_api;
 mod browser;
 mod contract_edges;
+mod embedding;
 mod errors_api;
 mod events_api;
 mod health;

@@ -72,14 +72,16 @@ async fn delete_all<M: AdminModel>(
     let actor = staff.user.clone();
     let outcome = with_conn(&staff.state.pool, move |conn| {
         write_transaction(conn, |conn| {
-            let mut deleted = Vec::new();
+            let mut objects = Vec::new();
             for id in ids {
-                let Some(object) = M::load(conn, id).optional()? else {
-                    continue;
-                };
-                if let Some(reason) = M::refuse_delete(&actor, &object) {
-                    return Ok(Err(reason));
-                }
+                objects.extend(M::load(conn, id).optional()?);
+            }
+            // Refuse before writing anything: all of them go, or none.
+            if let Some(reason) = objects.iter().find_map(|o| M::refuse_delete(&actor, o)) {
+                return Ok(Err(reason));
+            }
+            let mut deleted = Vec::new();
+            for object in objects {
                 let related = M::related(conn, &object)?;
                 M::delete(conn, &object)?;
                 let repr = M::describe(&object);
@@ -89,7 +91,7 @@ async fn delete_all<M: AdminModel>(
                         staff: &actor,
                         action: Action::Delete,
                         object: M::OBJECT,
-                        id: &id.to_string(),
+                        id: &M::id(&object).to_string(),
                         repr: &repr,
                         message: &deletion_message(&related),
                     },
