@@ -9,6 +9,7 @@ mod events;
 mod fixtures;
 mod listing;
 mod outbox;
+mod pages;
 mod setup;
 mod token_blacklist;
 mod users;

@@ -222,3 +222,35 @@ pub(crate) async fn bulk_action<M: AdminModel>(
         content,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deletions_log_what_went_along() {
+        let gone = Related {
+            count: 2,
+            singular: "attendance",
+            plural: "attendances",
+            fate: None,
+        };
+        let kept = Related {
+            count: 1,
+            singular: "organized event",
+            plural: "organized events",
+            fate: Some("kept"),
+        };
+        let none = Related {
+            count: 0,
+            ..gone.clone()
+        };
+        assert_eq!(
+            deletion_message(&[gone, kept.clone()]),
+            "Deleted with 2 attendances."
+        );
+        assert_eq!(deletion_message(&[none, kept]), "Deleted.");
+        assert_eq!(capitalized("event"), "Event");
+        assert_eq!(capitalized(""), "");
+    }
+}

@@ -314,3 +314,66 @@ pub(crate) fn csrf_token(req: &HttpRequest, secure: bool) -> (String, Option<Coo
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::admin::models::events::Events;
+    use crate::admin::site::fields::Widget;
+
+    static TITLE: Field<Events> =
+        Field::<Events>::new("title", "Title", Widget::Text { max_length: 5 }, |_| {
+            String::new()
+        });
+    static PICK: Field<Events> =
+        Field::<Events>::new("pick", "Pick", Widget::Checkbox, |_| String::new());
+
+    fn values(pairs: &[(&str, &str)]) -> FormValues {
+        let mut values = FormValues::default();
+        for (key, value) in pairs {
+            values.0.insert((*key).to_owned(), (*value).to_owned());
+        }
+        values
+    }
+
+    #[test]
+    fn readers_use_djangos_messages() {
+        let posted = values(&[("title", "  x\0 "), ("pick", "")]);
+        let mut form = Reader::new(&posted);
+        assert_eq!(form.text(&TITLE, |t| Ok(t.to_owned())), None);
+        assert_eq!(
+            form.errors.of("title"),
+            ["Null characters are not allowed."]
+        );
+        assert!(!form.checked(&PICK), "an empty value is not ticked");
+
+        let absent = values(&[]);
+        let mut form = Reader::new(&absent);
+        assert_eq!(form.id_choice::<_, i64>(&TITLE), None);
+        assert_eq!(form.errors.of("title"), ["This field is required."]);
+        assert_eq!(form.optional_text(&TITLE, 5), Some(String::new()));
+        assert_eq!(form.optional_id_choice::<_, i64>(&PICK), Some(None));
+
+        let bad = values(&[("title", " 12x "), ("pick", "123456")]);
+        let mut form = Reader::new(&bad);
+        assert_eq!(form.id_choice::<_, i64>(&TITLE), None);
+        assert_eq!(form.errors.of("title"), [INVALID_CHOICE]);
+        assert_eq!(form.optional_text(&PICK, 5), None);
+        assert_eq!(
+            form.errors.of("pick"),
+            ["Ensure this field has no more than 5 characters."]
+        );
+    }
+
+    #[test]
+    fn errors_of_fields_not_shown_are_shown_with_the_form() {
+        let mut errors = FormErrors::on(&TITLE, "bad title");
+        errors.add(&PICK, "bad pick");
+        errors.add_general("bad form");
+        assert_eq!(errors.general(&["title"]), ["bad form", "bad pick"]);
+        assert_eq!(errors.of("title"), ["bad title"]);
+        assert_eq!(errors.clone().or_ok(Some(1)), Err(errors));
+        assert_eq!(FormErrors::default().or_ok(Some(1)), Ok(1));
+        assert!(FormErrors::default().or_ok::<i32>(None).is_err());
+    }
+}

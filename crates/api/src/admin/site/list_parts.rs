@@ -177,3 +177,21 @@ pub(crate) fn pagination(params: &Params, total: i64, noun: &str) -> Markup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_read_as_dates_and_pages_round_up() {
+        assert_eq!(day_name(2031, 3, 4), "4 March 2031");
+        assert_eq!(
+            day_name(2031, 2, 30),
+            "30",
+            "an impossible day keeps its number"
+        );
+        assert_eq!(page_count(0), 1);
+        assert_eq!(page_count(100), 1);
+        assert_eq!(page_count(101), 2);
+    }
+}

@@ -312,3 +312,36 @@ pub(crate) trait AdminModel: AdminList {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use store::events::EventSortField;
+
+    #[test]
+    fn sort_keys_parse_with_their_direction() {
+        assert_eq!(
+            parse_sort(Some("name")),
+            Some((EventSortField::Name, false))
+        );
+        assert_eq!(
+            parse_sort(Some("-date")),
+            Some((EventSortField::Date, true))
+        );
+        assert_eq!(parse_sort::<EventSortField>(Some("-bogus")), None);
+        assert_eq!(parse_sort::<EventSortField>(Some("")), None);
+        assert_eq!(parse_sort::<EventSortField>(None), None);
+    }
+
+    #[test]
+    fn related_items_are_counted_in_words() {
+        let related = |count| Related {
+            count,
+            singular: "attendance",
+            plural: "attendances",
+            fate: None,
+        };
+        assert_eq!(related(1).counted(), "1 attendance");
+        assert_eq!(related(0).counted(), "0 attendances");
+    }
+}
