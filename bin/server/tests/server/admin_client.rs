@@ -119,4 +119,15 @@ impl<'a> Browser<'a> {
         )
         .await
     }
+
+    /// Opens the delete page below `object_url` (`/admin/events/<id>/`),
+    /// confirms with "Yes", checks the redirect and returns what the
+    /// confirmation said.
+    pub async fn delete_confirmed(&mut self, object_url: &str) -> String {
+        let confirmation = self.get(&format!("{object_url}delete/")).await;
+        assert_eq!(confirmation.status, 200, "{}", confirmation.text());
+        let deleted = self.post(&format!("{object_url}delete/"), &[]).await;
+        assert_eq!(deleted.status, 303, "deleted: {}", deleted.text());
+        confirmation.text()
+    }
 }

@@ -76,17 +76,12 @@ fn attendance_change_and_delete_pages(db: &TestDb) {
         assert_eq!(log[0].object_type, "attendance");
 
         let confirm = browser
-            .get(&format!("/admin/attendances/{}/delete/", ann_entry.id))
-            .await
-            .text();
+            .delete_confirmed(&format!("/admin/attendances/{}/", ann_entry.id))
+            .await;
         assert!(
             confirm.contains("Attendance: Event 'Party' - Attendance 'ann'"),
             "{confirm}"
         );
-        let deleted = browser
-            .post(&format!("/admin/attendances/{}/delete/", ann_entry.id), &[])
-            .await;
-        assert_eq!(deleted.status, 303);
         assert_eq!(
             store::attendances::count_for_event(&mut db.conn(), party.id, None).expect("count"),
             1,

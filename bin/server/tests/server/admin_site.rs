@@ -223,17 +223,12 @@ fn event_forms_validate_and_record_changes(db: &TestDb) {
             .await;
         assert_eq!(changed.status, 303);
         let confirm = browser
-            .get(&format!("/admin/events/{}/delete/", event.id))
-            .await
-            .text();
+            .delete_confirmed(&format!("/admin/events/{}/", event.id))
+            .await;
         assert!(
             confirm.contains("1 attendance"),
             "the confirmation says what else goes"
         );
-        let deleted = browser
-            .post(&format!("/admin/events/{}/delete/", event.id), &[])
-            .await;
-        assert_eq!(deleted.status, 303);
         assert_eq!(
             store::events::count(&mut db.conn(), &Default::default()).expect("count"),
             0

@@ -14,7 +14,7 @@ use crate::admin::site::fields::{Field, Widget};
 use crate::admin::site::forms::{FormErrors, FormValues, Reader, INVALID_CHOICE};
 use crate::admin::site::model::sort_keys;
 use crate::admin::site::model::{
-    AdminList, AdminModel, Column, FormContext, ListQuery, Mode, Refusal, Sidebar,
+    AdminList, AdminModel, Column, FormContext, ListQuery, Refusal, Sidebar,
 };
 use crate::admin::site::params::Params;
 
@@ -167,10 +167,7 @@ impl AdminModel for Attendances {
     type Id = i64;
     type Object = AttendanceEntry;
     type Input = EntryValues;
-
-    fn fields(_: Mode) -> &'static [&'static Field<Self>] {
-        &FIELDS
-    }
+    const FIELDS: &'static [&'static Field<Self>] = &FIELDS;
 
     fn id(entry: &AttendanceEntry) -> i64 {
         entry.id

@@ -12,7 +12,7 @@ use crate::admin::site::fields::{Field, Widget};
 use crate::admin::site::forms::{FormErrors, FormValues, Reader, INVALID_CHOICE};
 use crate::admin::site::model::sort_keys;
 use crate::admin::site::model::{
-    AdminList, AdminModel, Column, FormContext, ListQuery, Mode, Refusal, Related, Sidebar,
+    AdminList, AdminModel, Column, FormContext, ListQuery, Refusal, Related, Sidebar,
 };
 use crate::admin::site::params::Params;
 
@@ -138,10 +138,7 @@ impl AdminModel for Events {
     type Id = EventId;
     type Object = Event;
     type Input = NewEvent;
-
-    fn fields(_: Mode) -> &'static [&'static Field<Self>] {
-        &FIELDS
-    }
+    const FIELDS: &'static [&'static Field<Self>] = &FIELDS;
 
     fn id(event: &Event) -> EventId {
         event.id

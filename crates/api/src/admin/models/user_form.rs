@@ -7,7 +7,7 @@ use store::users::UserChanges;
 use super::users::Users;
 use crate::admin::site::fields::{Field, Widget};
 use crate::admin::site::forms::{FormErrors, FormValues, Reader};
-use crate::admin::site::model::{FormContext, Mode};
+use crate::admin::site::model::FormContext;
 
 fn ticked(value: bool) -> String {
     if value { "on" } else { "" }.to_owned()
@@ -72,11 +72,14 @@ pub(crate) static IS_ACTIVE: Field<Users> =
     })
     .help("Whether the user can log in at all. Unselect this instead of deleting accounts.");
 
-static ADD_FIELDS: [&Field<Users>; 6] = [
+/// The add form's fields.
+pub(crate) static ADD_FIELDS: [&Field<Users>; 6] = [
     &USERNAME, &EMAIL, &PASSWORD1, &PASSWORD2, &IS_STAFF, &IS_ACTIVE,
 ];
 
-static CHANGE_FIELDS: [&Field<Users>; 5] = [&FIRST_NAME, &LAST_NAME, &EMAIL, &IS_STAFF, &IS_ACTIVE];
+/// The change form's fields.
+pub(crate) static CHANGE_FIELDS: [&Field<Users>; 5] =
+    [&FIRST_NAME, &LAST_NAME, &EMAIL, &IS_STAFF, &IS_ACTIVE];
 
 /// A checked user form.
 pub(crate) enum Account {
@@ -90,14 +93,6 @@ pub(crate) enum Account {
     },
     /// Changes to an account.
     Changes(UserChanges),
-}
-
-/// The form's fields.
-pub(crate) fn fields(mode: Mode) -> &'static [&'static Field<Users>] {
-    match mode {
-        Mode::Add => &ADD_FIELDS,
-        Mode::Change => &CHANGE_FIELDS,
-    }
 }
 
 /// Checks the two password fields against the rules: the password, or

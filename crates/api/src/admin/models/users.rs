@@ -15,7 +15,7 @@ use crate::admin::site::fields::Field;
 use crate::admin::site::forms::{FormErrors, FormValues};
 use crate::admin::site::model::sort_keys;
 use crate::admin::site::model::{
-    AdminList, AdminModel, Column, FormContext, ListQuery, Mode, Refusal, Related, Sidebar,
+    AdminList, AdminModel, Column, FormContext, ListQuery, Refusal, Related, Sidebar,
 };
 use crate::admin::site::params::Params;
 
@@ -117,10 +117,8 @@ impl AdminModel for Users {
     type Object = User;
     type Input = Account;
     const ADD_CONTINUES: bool = true;
-
-    fn fields(mode: Mode) -> &'static [&'static Field<Self>] {
-        user_form::fields(mode)
-    }
+    const FIELDS: &'static [&'static Field<Self>] = &user_form::CHANGE_FIELDS;
+    const ADD_FIELDS: Option<&'static [&'static Field<Self>]> = Some(&user_form::ADD_FIELDS);
 
     fn id(user: &User) -> i64 {
         user.id.0

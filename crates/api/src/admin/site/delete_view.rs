@@ -7,7 +7,7 @@ use maud::{html, Markup};
 use store::{write_transaction, DbConnection, OptionalExt};
 
 use super::changelog::{record, Action, Change};
-use super::edit_view::{load_object, object_id, object_url};
+use super::edit_view::{object_id, object_url};
 use super::forms::Posted;
 use super::layout::delete_confirmation;
 use super::list_view::SELECTED;
@@ -158,9 +158,9 @@ pub(crate) async fn delete<M: AdminModel>(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
-    let object = load_object::<M>(&staff, &path).await?;
+    let id = object_id::<M>(&path)?;
     Posted::read(&req, &body)?;
-    let deleted = delete_all::<M>(&staff, vec![M::id(&object)]).await?;
+    let deleted = delete_all::<M>(&staff, vec![id]).await?;
     let Some(repr) = deleted.first() else {
         return Err(AdminError::NotFound);
     };

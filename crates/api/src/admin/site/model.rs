@@ -264,7 +264,18 @@ pub(crate) trait AdminModel: AdminList {
     const ADD_CONTINUES: bool = false;
 
     /// The form's fields, in order.
-    fn fields(mode: Mode) -> &'static [&'static Field<Self>];
+    const FIELDS: &'static [&'static Field<Self>];
+    /// The add form's fields, when they differ from [`AdminModel::FIELDS`]
+    /// (users choose a password there instead of their names).
+    const ADD_FIELDS: Option<&'static [&'static Field<Self>]> = None;
+
+    /// The fields of the form `mode` shows.
+    fn fields(mode: Mode) -> &'static [&'static Field<Self>] {
+        match (mode, Self::ADD_FIELDS) {
+            (Mode::Add, Some(fields)) => fields,
+            _ => Self::FIELDS,
+        }
+    }
 
     /// The object's id.
     fn id(object: &Self::Object) -> Self::Id;
