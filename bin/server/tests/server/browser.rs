@@ -263,6 +263,49 @@ fn admin_in_a_real_browser(db: &TestDb) {
             0
         );
 
+        // Add two with "Save and add another", then delete both from the list.
+        browser
+            .goto(&app.url("/admin/events/add/"))
+            .await
+            .expect("open");
+        for name in ["Ticked one", "Ticked two"] {
+            fill(&browser, "#id_name", name).await;
+            set_date(&browser, "#id_date", "2031-08-01").await;
+            click(&browser, Locator::Css("button[name=_addanother]")).await;
+            wait_for_text(&browser, "You may add another event below.").await;
+        }
+        browser
+            .goto(&app.url("/admin/events/"))
+            .await
+            .expect("open");
+        wait_for_text(&browser, "2 events").await;
+        for checkbox in browser
+            .find_all(Locator::Css("input[name=_selected_action]"))
+            .await
+            .expect("row checkboxes")
+        {
+            checkbox.click().await.expect("tick");
+        }
+        browser
+            .find(Locator::Css("#id_action"))
+            .await
+            .expect("action select")
+            .select_by_value("delete_selected")
+            .await
+            .expect("choose the action");
+        click(&browser, Locator::Css("div.actions button")).await;
+        wait_for_text(
+            &browser,
+            "Are you sure you want to delete the selected events?",
+        )
+        .await;
+        click(&browser, Locator::Css("button.danger")).await;
+        wait_for_text(&browser, "Successfully deleted 2 events.").await;
+        assert_eq!(
+            store::events::count(&mut db.conn(), &Default::default()).expect("count"),
+            0
+        );
+
         browser.close().await.expect("close the browser");
     });
 }
