@@ -28,6 +28,13 @@ fn delete_selected_confirms_then_deletes_each_with_a_log_entry(db: &TestDb) {
 
         let list = browser.get("/admin/events/").await.text();
         assert_eq!(list.matches("name=\"_selected_action\"").count(), 3);
+        let party_id = party.id.to_string();
+        assert!(
+            list.contains(&format!(
+                "aria-labelledby=\"select-{party_id} row-{party_id}\""
+            )) && list.contains(&format!("id=\"row-{party_id}\">Party<")),
+            "each tick box reads as \"Select\" and its row's name"
+        );
         assert!(list.contains("Delete selected events"));
 
         let nothing = browser
@@ -40,7 +47,7 @@ fn delete_selected_confirms_then_deletes_each_with_a_log_entry(db: &TestDb) {
             .text()
             .contains("Items must be selected in order to perform actions on them."));
 
-        let (party_id, talk_id) = (party.id.to_string(), talk.id.to_string());
+        let talk_id = talk.id.to_string();
         let selection = [
             ("action", "delete_selected"),
             ("_selected_action", party_id.as_str()),
@@ -55,6 +62,8 @@ fn delete_selected_confirms_then_deletes_each_with_a_log_entry(db: &TestDb) {
         assert_eq!(event_count(db), 3, "nothing deleted before confirming");
 
         let mut confirmed = selection.to_vec();
+        // A row posted twice (a form sent again) is deleted once.
+        confirmed.push(("_selected_action", party_id.as_str()));
         confirmed.push(("post", "yes"));
         let deleted = browser.post("/admin/events/?o=name", &confirmed).await;
         assert_eq!(
@@ -92,6 +101,19 @@ fn bulk_deletion_that_includes_oneself_deletes_nobody(db: &TestDb) {
         let other = make_user(db, "other", false);
         let mut browser = Browser::new(&app);
         browser.login("boss").await;
+        let own_page = browser
+            .get(&format!("/admin/users/{boss}/change/"))
+            .await
+            .text();
+        assert!(
+            !own_page.contains(&format!("/admin/users/{boss}/delete/")),
+            "no Delete link where deleting is refused"
+        );
+        assert!(browser
+            .get(&format!("/admin/users/{other}/change/"))
+            .await
+            .text()
+            .contains(&format!("/admin/users/{other}/delete/")));
         let (boss_id, other_id) = (boss.to_string(), other.to_string());
         let refused = browser
             .post(
@@ -278,8 +300,56 @@ fn user_and_outbox_lists_filter_and_search(db: &TestDb) {
     });
 }
 
+fn only_superusers_delete_superusers(db: &TestDb) {
+    run(async {
+        let app = TestApp::spawn(db);
+        let root = make_user(db, "root", true);
+        let helper = domain::Username::parse("helper").expect("valid");
+        let hash = auth::hash_password(crate::helpers::PASSWORD, 4).expect("hash");
+        store::users::create(
+            &mut db.conn(),
+            &store::users::NewUser {
+                username: &helper,
+                email: None,
+                first_name: "",
+                last_name: "",
+                password_hash: &hash,
+                is_staff: true,
+                is_superuser: false,
+                is_active: true,
+                date_joined: store::now(),
+            },
+        )
+        .expect("staff without superuser");
+        let mut browser = Browser::new(&app);
+        browser.login("helper").await;
+        let refused = browser
+            .post(&format!("/admin/users/{root}/delete/"), &[])
+            .await;
+        assert_eq!(refused.status, 403);
+        assert!(refused
+            .text()
+            .contains("Only a superuser can delete the superuser “root”."));
+        assert!(store::users::get(&mut db.conn(), root).is_ok());
+
+        let anonymous = app
+            .request("POST", "/admin/users/999999/change/")
+            .form(&[("email", "x@example.com")])
+            .await;
+        assert_eq!(anonymous.status, 302, "anonymous: to the login page");
+        let cookie = browser.cookie_header();
+        let tokenless = app
+            .request("POST", "/admin/users/999999/change/")
+            .header("Cookie", &cookie)
+            .form(&[("email", "x@example.com")])
+            .await;
+        assert_eq!(tokenless.status, 403, "the token is checked before the row");
+    });
+}
+
 store::backend_tests!(
     delete_selected_confirms_then_deletes_each_with_a_log_entry,
+    only_superusers_delete_superusers,
     bulk_deletion_that_includes_oneself_deletes_nobody,
     save_buttons_choose_the_next_page,
     users_are_deleted_with_what_goes_with_them,

@@ -41,6 +41,10 @@ static STATUS: Field<Attendances> =
 
 static FIELDS: [&Field<Attendances>; 3] = [&USER, &EVENT, &STATUS];
 
+static BY_STATUS: Sidebar = Sidebar::new("status", "status", STATUSES);
+static BY_USER: Sidebar = Sidebar::new("user", "user", USERS);
+static BY_EVENT: Sidebar = Sidebar::new("event", "event", EVENTS);
+
 const DUPLICATE: &str = "Attendance with this User and Event already exists.";
 
 sort_keys!(EntrySortField {
@@ -61,28 +65,20 @@ fn entry_filter(query: &ListQuery<Attendances>) -> EntryFilter {
 
 impl AdminList for Attendances {
     const OBJECT: ObjectType = ObjectType::Attendance;
+    const SIDEBAR: &'static [&'static Sidebar] = &[&BY_STATUS, &BY_USER, &BY_EVENT];
     const SEARCH_LABEL: Option<&'static str> = Some("Search by username or event name");
     const DATE_HIERARCHY: bool = true;
-    const EDITABLE: bool = true;
     type Row = AttendanceEntry;
     type Sort = EntrySortField;
     type Filter = EntryFilter;
 
     fn filter(params: &Params) -> EntryFilter {
         EntryFilter {
-            user: params.number("user"),
-            event: params.number("event"),
-            status: params.number("status"),
+            user: BY_USER.chosen(params),
+            event: BY_EVENT.chosen(params),
+            status: BY_STATUS.chosen(params),
             ..EntryFilter::default()
         }
-    }
-
-    fn sidebar() -> Vec<Sidebar> {
-        vec![
-            Sidebar::new("status", "status", STATUSES),
-            Sidebar::new("user", "user", USERS),
-            Sidebar::new("event", "event", EVENTS),
-        ]
     }
 
     fn columns() -> Vec<Column<Self>> {
@@ -113,6 +109,10 @@ impl AdminList for Attendances {
 
     fn row_id(row: &AttendanceEntry) -> String {
         row.id.to_string()
+    }
+
+    fn row_label(row: &AttendanceEntry) -> String {
+        Self::describe(row)
     }
 
     fn page(

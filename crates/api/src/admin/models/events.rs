@@ -40,6 +40,8 @@ static ORGANIZER: Field<Events> =
 
 static FIELDS: [&Field<Events>; 3] = [&NAME, &DATE, &ORGANIZER];
 
+static BY_ORGANIZER: Sidebar = Sidebar::new("organizer", "organizer", USERS);
+
 sort_keys!(EventSortField {
     Name => "name",
     Date => "date",
@@ -71,20 +73,16 @@ fn store_query(query: &ListQuery<Events>, with_dates: bool) -> EventQuery {
 
 impl AdminList for Events {
     const OBJECT: ObjectType = ObjectType::Event;
+    const SIDEBAR: &'static [&'static Sidebar] = &[&BY_ORGANIZER];
     const SEARCH_LABEL: Option<&'static str> = Some("Search events by name");
     const DATE_HIERARCHY: bool = true;
-    const EDITABLE: bool = true;
     type Row = EventSummary;
     type Sort = EventSortField;
     /// The organizer chosen in the sidebar.
     type Filter = Option<UserId>;
 
     fn filter(params: &Params) -> Self::Filter {
-        params.number("organizer")
-    }
-
-    fn sidebar() -> Vec<Sidebar> {
-        vec![Sidebar::new("organizer", "organizer", USERS)]
+        BY_ORGANIZER.chosen(params)
     }
 
     fn columns() -> Vec<Column<Self>> {
@@ -109,6 +107,10 @@ impl AdminList for Events {
 
     fn row_id(row: &EventSummary) -> String {
         row.event.id.to_string()
+    }
+
+    fn row_label(row: &EventSummary) -> String {
+        row.event.name.to_string()
     }
 
     fn page(

@@ -38,6 +38,8 @@ fn states(_: &mut DbConnection, _: Option<&str>) -> StoreResult<Vec<Choice>> {
         .collect())
 }
 
+static BY_STATE: Sidebar = Sidebar::new("state", "state", Choices(states));
+
 /// The outbox lists newest first only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Unsorted {}
@@ -52,19 +54,14 @@ impl SortKey for Unsorted {
 
 impl AdminList for Outbox {
     const OBJECT: ObjectType = ObjectType::Message;
+    const SIDEBAR: &'static [&'static Sidebar] = &[&BY_STATE];
     const SEARCH_LABEL: Option<&'static str> = Some("Search by recipient or subject");
     type Row = Message;
     type Sort = Unsorted;
     type Filter = Option<MessageState>;
 
     fn filter(params: &Params) -> Option<MessageState> {
-        params
-            .get("state")
-            .and_then(|s| STATES.into_iter().find(|state| state.as_str() == s))
-    }
-
-    fn sidebar() -> Vec<Sidebar> {
-        vec![Sidebar::new("state", "state", Choices(states))]
+        BY_STATE.chosen(params)
     }
 
     fn columns() -> Vec<Column<Self>> {
@@ -99,6 +96,10 @@ impl AdminList for Outbox {
 
     fn row_id(message: &Message) -> String {
         message.id.to_string()
+    }
+
+    fn row_label(message: &Message) -> String {
+        format!("{}: {}", message.recipient, message.subject)
     }
 
     fn page(conn: &mut DbConnection, query: &ListQuery<Self>) -> StoreResult<(i64, Vec<Message>)> {

@@ -31,7 +31,8 @@ fn page(staff: &Staff, target: &User, errors: &FormErrors, status: StatusCode) -
             (csrf_input(&staff.csrf))
             p { "Enter a new password for the user " strong { (target.username) } "." }
             @if !errors.is_empty() { p.errornote role="alert" { "Please correct the errors below." } }
-            @for general in errors.general(&[PASSWORD1.name, PASSWORD2.name]) { p.errornote role="alert" { (general) } }
+            @let general = errors.general(&[PASSWORD1.name, PASSWORD2.name]);
+            @if !general.is_empty() { ul.errors role="alert" { @for e in &general { li { (e) } } } }
             (PASSWORD1.render(&values, errors, None))
             (PASSWORD2.render(&values, errors, None))
             div.submit-row { button type="submit" { "Change password" } }
@@ -62,8 +63,8 @@ pub(crate) async fn submit(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
-    let target = load_object::<Users>(&staff, &path).await?;
     let values = Posted::read(&req, &body)?.values();
+    let target = load_object::<Users>(&staff, &path).await?;
     let (cost, user) = (staff.state.config.bcrypt_cost, target.clone());
     let checked = off_executor(move || {
         let email = user

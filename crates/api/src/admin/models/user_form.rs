@@ -171,8 +171,8 @@ pub(crate) fn parse_changes(
     staff: &User,
 ) -> Result<Account, FormErrors> {
     let mut form = Reader::new(values);
-    let first_name = form.optional_text(&FIRST_NAME, 150);
-    let last_name = form.optional_text(&LAST_NAME, 150);
+    let first_name = form.optional_text(&FIRST_NAME);
+    let last_name = form.optional_text(&LAST_NAME);
     let email = form.optional_email(&EMAIL);
     let (is_staff, is_active) = (form.checked(&IS_STAFF), form.checked(&IS_ACTIVE));
     if target.id == staff.id && !is_staff {

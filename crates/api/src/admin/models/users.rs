@@ -22,6 +22,9 @@ use crate::admin::site::params::Params;
 /// The users admin.
 pub(crate) struct Users;
 
+static BY_STAFF: Sidebar = Sidebar::new("staff status", "is_staff", YES_NO);
+static BY_ACTIVE: Sidebar = Sidebar::new("active", "is_active", YES_NO);
+
 fn yes_no(value: bool) -> &'static str {
     if value {
         "Yes"
@@ -40,8 +43,8 @@ sort_keys!(UserSortField {
 
 impl AdminList for Users {
     const OBJECT: ObjectType = ObjectType::User;
+    const SIDEBAR: &'static [&'static Sidebar] = &[&BY_STAFF, &BY_ACTIVE];
     const SEARCH_LABEL: Option<&'static str> = Some("Search users");
-    const EDITABLE: bool = true;
     type Row = User;
     type Sort = UserSortField;
     type Filter = UserFilter;
@@ -49,16 +52,9 @@ impl AdminList for Users {
     fn filter(params: &Params) -> UserFilter {
         UserFilter {
             search: None,
-            is_staff: yes_no_value(params.get("is_staff")),
-            is_active: yes_no_value(params.get("is_active")),
+            is_staff: yes_no_value(params.get(BY_STAFF.key)),
+            is_active: yes_no_value(params.get(BY_ACTIVE.key)),
         }
-    }
-
-    fn sidebar() -> Vec<Sidebar> {
-        vec![
-            Sidebar::new("staff status", "is_staff", YES_NO),
-            Sidebar::new("active", "is_active", YES_NO),
-        ]
     }
 
     fn columns() -> Vec<Column<Self>> {
@@ -95,6 +91,10 @@ impl AdminList for Users {
         user.id.to_string()
     }
 
+    fn row_label(user: &User) -> String {
+        user.username.to_string()
+    }
+
     fn page(conn: &mut DbConnection, query: &ListQuery<Self>) -> StoreResult<(i64, Vec<User>)> {
         let filter = UserFilter {
             search: query.search.clone(),
@@ -113,23 +113,23 @@ impl AdminList for Users {
 }
 
 impl AdminModel for Users {
-    type Id = i64;
+    type Id = UserId;
     type Object = User;
     type Input = Account;
     const ADD_CONTINUES: bool = true;
     const FIELDS: &'static [&'static Field<Self>] = &user_form::CHANGE_FIELDS;
     const ADD_FIELDS: Option<&'static [&'static Field<Self>]> = Some(&user_form::ADD_FIELDS);
 
-    fn id(user: &User) -> i64 {
-        user.id.0
+    fn id(user: &User) -> UserId {
+        user.id
     }
 
     fn describe(user: &User) -> String {
         user.username.to_string()
     }
 
-    fn load(conn: &mut DbConnection, id: i64) -> StoreResult<User> {
-        store::users::get(conn, UserId(id))
+    fn load(conn: &mut DbConnection, id: UserId) -> StoreResult<User> {
+        store::users::get(conn, id)
     }
 
     fn initial(_: &User, _: &Params) -> FormValues {
@@ -218,9 +218,16 @@ impl AdminModel for Users {
     }
 
     fn refuse_delete(staff: &User, user: &User) -> Option<String> {
-        (staff.id == user.id).then(|| {
-            "You can’t delete your own account: you would lose access to this site. Ask another staff member.".to_owned()
-        })
+        if staff.id == user.id {
+            Some("You can’t delete your own account: you would lose access to this site. Ask another staff member.".to_owned())
+        } else if user.is_superuser && !staff.is_superuser {
+            Some(format!(
+                "Only a superuser can delete the superuser “{}”.",
+                user.username
+            ))
+        } else {
+            None
+        }
     }
 
     fn form_intro(user: &User) -> Option<maud::Markup> {

@@ -24,7 +24,7 @@ pub(crate) const YES_NO: Choices = Choices(yes_no);
 
 fn users(conn: &mut DbConnection, chosen: Option<&str>) -> StoreResult<Vec<Choice>> {
     let mut users = store::users::list(conn, CHOICES_LIMIT, 0)?;
-    let chosen = chosen.and_then(|raw| raw.parse::<i64>().ok()).map(UserId);
+    let chosen = chosen.and_then(|raw| raw.parse::<UserId>().ok());
     if let Some(id) = chosen.filter(|id| !users.iter().any(|u| u.id == *id)) {
         users.extend(store::users::get(conn, id).optional()?);
     }

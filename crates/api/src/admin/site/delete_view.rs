@@ -10,7 +10,7 @@ use super::changelog::{record, Action, Change};
 use super::edit_view::{object_id, object_url};
 use super::forms::Posted;
 use super::layout::delete_confirmation;
-use super::list_view::SELECTED;
+use super::list_view::{DELETE_SELECTED, SELECTED};
 use super::model::{AdminModel, Related};
 use super::staff::Staff;
 use crate::admin::AdminError;
@@ -22,21 +22,35 @@ struct Doomed<M: AdminModel> {
     related: Vec<Related>,
 }
 
-/// The bullet list of what goes: each object, then the related counts.
+/// What goes: each object with the related items deleted along, then the
+/// related items that stay (and what happens to them).
 fn doomed_list<M: AdminModel>(doomed: &[Doomed<M>]) -> Markup {
     let kind = M::OBJECT.verbose();
+    let kept: Vec<String> = doomed
+        .iter()
+        .flat_map(|item| &item.related)
+        .filter_map(|r| {
+            r.fate
+                .filter(|_| r.count > 0)
+                .map(|fate| format!("{} ({fate})", r.counted()))
+        })
+        .collect();
     html! {
+        p { "The following will be deleted:" }
         ul.deleted-objects {
             @for item in doomed {
                 li {
                     (capitalized(kind)) ": " (M::describe(&item.object))
-                    @if !item.related.is_empty() {
-                        ul { @for related in &item.related {
-                            li { (related.counted()) @if let Some(fate) = related.fate { " (" (fate) ")" } }
-                        } }
+                    @let along: Vec<&Related> = item.related.iter().filter(|r| r.fate.is_none()).collect();
+                    @if !along.is_empty() {
+                        ul { @for related in along { li { (related.counted()) } } }
                     }
                 }
             }
+        }
+        @if !kept.is_empty() {
+            p { "These stay:" }
+            ul.kept-objects { @for item in &kept { li { (item) } } }
         }
     }
 }
@@ -139,10 +153,7 @@ pub(crate) async fn delete_form<M: AdminModel>(
         return Err(AdminError::NotFound);
     };
     let details = html! {
-        p {
-            "Are you sure you want to delete the " (M::OBJECT.verbose()) " “" (M::describe(&item.object)) "”? "
-            "All of the following related items will be deleted:"
-        }
+        p { "Are you sure you want to delete the " (M::OBJECT.verbose()) " “" (M::describe(&item.object)) "”?" }
         (doomed_list(&doomed))
     };
     let action = object_url::<M>(&item.object, "delete/");
@@ -183,13 +194,19 @@ pub(crate) async fn bulk_action<M: AdminModel>(
         "" => M::OBJECT.url().to_owned(),
         query => format!("{}?{query}", M::OBJECT.url()),
     };
-    if posted.get("action") != Some("delete_selected") {
+    if posted.get("action") != Some(DELETE_SELECTED) {
         return Ok(staff.redirect(&list_url, "No action selected.".to_owned()));
     }
-    let ids: Vec<M::Id> = posted
+    let mut ids: Vec<M::Id> = Vec::new();
+    for id in posted
         .all(SELECTED)
-        .filter_map(|raw| raw.parse().ok())
-        .collect();
+        .filter_map(|raw| raw.parse::<M::Id>().ok())
+    {
+        // A row ticked twice (a resubmitted form) is deleted once.
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
     if ids.is_empty() {
         let notice = "Items must be selected in order to perform actions on them. No items have been changed.";
         return Ok(staff.redirect(&list_url, notice.to_owned()));
@@ -207,11 +224,11 @@ pub(crate) async fn bulk_action<M: AdminModel>(
     }
     let doomed = doomed::<M>(&staff, ids).await?;
     let details = html! {
-        p { "Are you sure you want to delete the selected " (plural) "? All of the following objects and their related items will be deleted:" }
+        p { "Are you sure you want to delete the selected " (plural) "?" }
         (doomed_list(&doomed))
     };
     let hidden = html! {
-        input type="hidden" name="action" value="delete_selected";
+        input type="hidden" name="action" value=(DELETE_SELECTED);
         input type="hidden" name="post" value="yes";
         @for item in &doomed { input type="hidden" name=(SELECTED) value=(M::id(&item.object).to_string()); }
     };

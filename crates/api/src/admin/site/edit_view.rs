@@ -18,6 +18,12 @@ use crate::admin::AdminError;
 use crate::http::blocking::off_executor;
 use crate::with_conn;
 
+/// The save buttons' names (Django's): save and go to the list, save and
+/// add another, save and stay on the change page.
+const SAVE: &str = "_save";
+const ADD_ANOTHER: &str = "_addanother";
+const CONTINUE: &str = "_continue";
+
 /// The object's id from the path; anything unparsable names no object.
 pub(crate) fn object_id<M: AdminModel>(raw: &str) -> Result<M::Id, AdminError> {
     raw.parse().map_err(|_| AdminError::NotFound)
@@ -72,10 +78,10 @@ async fn form_page<M: AdminModel>(
                 (field.render(&values, &errors, choices.as_deref()))
             }
             div.submit-row {
-                button type="submit" name="_save" { "Save" }
-                button type="submit" name="_addanother" { "Save and add another" }
-                button type="submit" name="_continue" { "Save and continue editing" }
-                @if let Some(object) = object {
+                button type="submit" name=(SAVE) { "Save" }
+                button type="submit" name=(ADD_ANOTHER) { "Save and add another" }
+                button type="submit" name=(CONTINUE) { "Save and continue editing" }
+                @if let Some(object) = object.filter(|o| M::refuse_delete(&staff.user, o).is_none()) {
                     a.deletelink href=(object_url::<M>(object, "delete/")) { "Delete" }
                 }
             }
@@ -100,12 +106,12 @@ fn after_save<M: AdminModel>(
         "The {verbose} “{}” was {done} successfully.",
         M::describe(object)
     );
-    let continues = posted.get("_continue").is_some()
-        || (mode == Mode::Add && M::ADD_CONTINUES && posted.get("_addanother").is_none());
+    let continues = posted.get(CONTINUE).is_some()
+        || (mode == Mode::Add && M::ADD_CONTINUES && posted.get(ADD_ANOTHER).is_none());
     if continues {
         let notice = format!("{saved} You may edit it again below.");
         staff.redirect(&object_url::<M>(object, "change/"), notice)
-    } else if posted.get("_addanother").is_some() {
+    } else if posted.get(ADD_ANOTHER).is_some() {
         let notice = format!("{saved} You may add another {verbose} below.");
         staff.redirect(&format!("{}add/", M::OBJECT.url()), notice)
     } else {
@@ -213,8 +219,8 @@ pub(crate) async fn change<M: AdminModel>(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
-    let object = load_object::<M>(&staff, &path).await?;
     let posted = Posted::read(&req, &body)?;
+    let object = load_object::<M>(&staff, &path).await?;
     let values = posted.values();
     let refused = |errors: FormErrors| {
         let status = StatusCode::BAD_REQUEST;

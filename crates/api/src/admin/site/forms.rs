@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use domain::ValidationError;
 use serde_json::{Map, Value};
 
-use super::fields::Field;
+use super::fields::{Field, Widget};
 use super::model::AdminModel;
 use crate::admin::AdminError;
 use crate::http::identity::CSRF_COOKIE;
@@ -220,12 +220,13 @@ impl<'a> Reader<'a> {
             .ok()
     }
 
-    /// A text field that may be blank or absent, at most `max` characters.
-    pub(crate) fn optional_text<M: AdminModel>(
-        &mut self,
-        field: &Field<M>,
-        max: usize,
-    ) -> Option<String> {
+    /// A text field that may be blank or absent, at most as long as its
+    /// widget allows.
+    pub(crate) fn optional_text<M: AdminModel>(&mut self, field: &Field<M>) -> Option<String> {
+        let max = match field.widget {
+            Widget::Text { max_length } => max_length,
+            _ => usize::MAX,
+        };
         if self.values.get(field).is_none() {
             return Some(String::new());
         }
@@ -351,16 +352,22 @@ mod tests {
         let mut form = Reader::new(&absent);
         assert_eq!(form.id_choice::<_, i64>(&TITLE), None);
         assert_eq!(form.errors.of("title"), ["This field is required."]);
-        assert_eq!(form.optional_text(&TITLE, 5), Some(String::new()));
+        assert_eq!(form.optional_text(&TITLE), Some(String::new()));
         assert_eq!(form.optional_id_choice::<_, i64>(&PICK), Some(None));
 
-        let bad = values(&[("title", " 12x "), ("pick", "123456")]);
+        let bad = values(&[("title", " 12x ")]);
         let mut form = Reader::new(&bad);
         assert_eq!(form.id_choice::<_, i64>(&TITLE), None);
         assert_eq!(form.errors.of("title"), [INVALID_CHOICE]);
-        assert_eq!(form.optional_text(&PICK, 5), None);
+        let long = values(&[("title", "123456")]);
+        let mut form = Reader::new(&long);
         assert_eq!(
-            form.errors.of("pick"),
+            form.optional_text(&TITLE),
+            None,
+            "longer than the widget's 5"
+        );
+        assert_eq!(
+            form.errors.of("title"),
             ["Ensure this field has no more than 5 characters."]
         );
     }

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{Datelike, NaiveDate};
 use maud::{html, Markup};
 
+use super::changelog::ObjectType;
 use super::fields::Choice;
 use super::params::Params;
 
@@ -158,7 +159,7 @@ pub(crate) fn page_count(total: i64) -> i64 {
 }
 
 /// "N items" and links to the other pages.
-pub(crate) fn pagination(params: &Params, total: i64, noun: &str) -> Markup {
+pub(crate) fn pagination(params: &Params, total: i64, object: ObjectType) -> Markup {
     let pages = page_count(total);
     let current = params.page().min(pages);
     html! {
@@ -173,7 +174,7 @@ pub(crate) fn pagination(params: &Params, total: i64, noun: &str) -> Markup {
                     " "
                 }
             }
-            span.count { (total) " " (if total == 1 { noun.trim_end_matches('s') } else { noun }) }
+            span.count { (total) " " (if total == 1 { object.verbose() } else { object.verbose_plural() }) }
         }
     }
 }

@@ -19,6 +19,9 @@ use crate::with_conn;
 /// The form field naming the ticked rows (Django's).
 pub(crate) const SELECTED: &str = "_selected_action";
 
+/// The list action that deletes the ticked rows (Django's).
+pub(crate) const DELETE_SELECTED: &str = "delete_selected";
+
 impl<M: AdminList> ListQuery<M> {
     /// The query a list page's parameters ask for.
     pub(crate) fn of(params: &Params) -> Self {
@@ -45,8 +48,8 @@ struct Loaded<M: AdminList> {
 /// the end), the drill-down dates and the sidebar's choices.
 async fn load<M: AdminList>(staff: &Staff, params: &Params) -> Result<Loaded<M>, AdminError> {
     let mut query = ListQuery::<M>::of(params);
-    let chosen: Vec<(_, Option<String>)> = M::sidebar()
-        .into_iter()
+    let chosen: Vec<(_, Option<String>)> = M::SIDEBAR
+        .iter()
         .map(|sidebar| (sidebar.choices, params.get(sidebar.key).map(str::to_owned)))
         .collect();
     Ok(with_conn(&staff.state.pool, move |conn| {
@@ -76,8 +79,9 @@ async fn load<M: AdminList>(staff: &Staff, params: &Params) -> Result<Loaded<M>,
     .await?)
 }
 
-/// The list page.
-pub(crate) async fn list<M: AdminList>(
+/// The list page; `EDITABLE` lists (of models mounted with their forms)
+/// link rows to their change pages and offer adding and deleting.
+pub(crate) async fn list<M: AdminList, const EDITABLE: bool>(
     staff: Staff,
     req: HttpRequest,
 ) -> Result<HttpResponse, AdminError> {
@@ -90,18 +94,23 @@ pub(crate) async fn list<M: AdminList>(
     let table = html! {
         table {
             thead { tr {
-                @if M::EDITABLE { th scope="col" { span.visually-hidden { "Select" } } }
+                @if EDITABLE { th scope="col" { span.visually-hidden { "Select" } } }
                 @for column in &columns { (header(&params, column.label, column.sort.map(|s| s.key()), current)) }
             } }
             tbody {
                 @for row in &loaded.rows {
                     @let id = M::row_id(row);
                     tr {
-                        @if M::EDITABLE {
-                            td { input type="checkbox" name=(SELECTED) value=(id) aria-label=(format!("Select this {}", object.verbose())); }
+                        @if EDITABLE {
+                            @let (select_id, label_id) = (format!("select-{id}"), format!("row-{id}"));
+                            td {
+                                input type="checkbox" id=(select_id) name=(SELECTED) value=(id) aria-label="Select"
+                                    aria-labelledby=(format!("{select_id} {label_id}"));
+                                span.visually-hidden id=(label_id) { (M::row_label(row)) }
+                            }
                         }
                         @for (index, column) in columns.iter().enumerate() {
-                            @if index == 0 && M::EDITABLE {
+                            @if index == 0 && EDITABLE {
                                 th scope="row" { a href=(format!("{}{id}/change/", object.url())) { ((column.cell)(row, &cx)) } }
                             } @else {
                                 td { ((column.cell)(row, &cx)) }
@@ -112,15 +121,15 @@ pub(crate) async fn list<M: AdminList>(
             }
         }
     };
-    let results: Markup = if M::EDITABLE {
+    let results: Markup = if EDITABLE {
         html! {
-            form #changelist-form method="post" action=(params.with(&[])) {
+            form #changelist-form method="post" action=(params.current()) {
                 (csrf_input(&staff.csrf))
                 div.actions {
                     label for="id_action" { "Action:" }
                     select id="id_action" name="action" {
                         option value="" { "---------" }
-                        option value="delete_selected" { "Delete selected " (object.verbose_plural()) }
+                        option value=(DELETE_SELECTED) { "Delete selected " (object.verbose_plural()) }
                     }
                     button type="submit" { "Go" }
                 }
@@ -130,17 +139,17 @@ pub(crate) async fn list<M: AdminList>(
     } else {
         table
     };
-    let sidebar = M::sidebar();
+    let sidebar = M::SIDEBAR;
     let content = html! {
         div.toolbar {
-            @if M::EDITABLE { a.addlink href=(format!("{}add/", object.url())) { "Add " (object.verbose()) } }
+            @if EDITABLE { a.addlink href=(format!("{}add/", object.url())) { "Add " (object.verbose()) } }
             @if let Some(label) = M::SEARCH_LABEL { (search_box(&params, label)) }
         }
         div.changelist {
             div.results {
                 @if M::DATE_HIERARCHY { (date_hierarchy(&params, &loaded.dates)) }
                 (results)
-                (pagination(&params, loaded.total, object.verbose_plural()))
+                (pagination(&params, loaded.total, object))
             }
             @if !sidebar.is_empty() {
                 aside.filters aria-label="Filters" {

@@ -27,13 +27,13 @@ fn base<M: AdminList>() -> &'static str {
 
 /// Mounts a listed-only model's list page.
 pub(crate) fn list_routes<M: AdminList>(cfg: &mut web::ServiceConfig) {
-    cfg.route(base::<M>(), web::get().to(list_view::list::<M>));
+    cfg.route(base::<M>(), web::get().to(list_view::list::<M, false>));
 }
 
 /// Mounts a model's list (with its actions), add, change and delete pages.
 pub(crate) fn model_routes<M: AdminModel>(cfg: &mut web::ServiceConfig) {
     let base = base::<M>();
-    cfg.route(base, web::get().to(list_view::list::<M>))
+    cfg.route(base, web::get().to(list_view::list::<M, true>))
         .route(base, web::post().to(delete_view::bulk_action::<M>))
         .route(
             &format!("{base}add/"),

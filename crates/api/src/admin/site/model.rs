@@ -53,7 +53,8 @@ pub(crate) fn parse_sort<S: SortKey>(raw: Option<&str>) -> Option<(S, bool)> {
         .map(|key| (*key, descending))
 }
 
-/// What a cell can use besides its row.
+/// What a cell can use besides its row. Cells of editable lists sit inside
+/// the list's action form, so only listed-only models put forms in cells.
 pub(crate) struct CellContext<'a> {
     /// The CSRF token for forms inside cells.
     pub csrf: &'a str,
@@ -107,6 +108,11 @@ pub(crate) struct Sidebar {
 }
 
 impl Sidebar {
+    /// The chosen value of this filter, if it parses.
+    pub(crate) fn chosen<T: FromStr>(&self, params: &Params) -> Option<T> {
+        params.number(self.key)
+    }
+
     /// "By {title}", setting `key` to one of `choices`.
     pub(crate) const fn new(title: &'static str, key: &'static str, choices: Choices) -> Self {
         Self {
@@ -144,9 +150,6 @@ pub(crate) trait AdminList: Sized + 'static {
     const SEARCH_LABEL: Option<&'static str> = None;
     /// Whether the list drills down by date (see [`AdminList::dates`]).
     const DATE_HIERARCHY: bool = false;
-    /// Whether rows link to a change page and can be added and deleted
-    /// (true exactly for models that implement [`AdminModel`]).
-    const EDITABLE: bool = false;
 
     /// A row.
     type Row: Send + 'static;
@@ -158,16 +161,18 @@ pub(crate) trait AdminList: Sized + 'static {
     /// The filters the query parameters select.
     fn filter(params: &Params) -> Self::Filter;
 
-    /// The sidebar's filters.
-    fn sidebar() -> Vec<Sidebar> {
-        Vec::new()
-    }
+    /// The sidebar's filters (each read back by [`AdminList::filter`]
+    /// through [`Sidebar::chosen`]).
+    const SIDEBAR: &'static [&'static Sidebar] = &[];
 
     /// The columns, the first one linking to the row's change page.
     fn columns() -> Vec<Column<Self>>;
 
     /// The row's id as it appears in URLs.
     fn row_id(row: &Self::Row) -> String;
+
+    /// How the row reads to a screen reader ("Select {label}").
+    fn row_label(row: &Self::Row) -> String;
 
     /// A page of rows and how many match.
     fn page(conn: &mut DbConnection, query: &ListQuery<Self>)
@@ -254,7 +259,7 @@ impl Related {
 /// A model staff can add, change and delete (Django's `ModelAdmin` forms).
 pub(crate) trait AdminModel: AdminList {
     /// The object's id in URLs.
-    type Id: FromStr + Display + Copy + Send + 'static;
+    type Id: FromStr + Display + Copy + PartialEq + Send + 'static;
     /// The object as loaded.
     type Object: Clone + Send + 'static;
     /// A checked form, ready to save.

@@ -34,6 +34,18 @@ impl Params {
         self.get(key).and_then(|v| v.trim().parse().ok())
     }
 
+    /// This page's URL, every parameter kept.
+    pub(crate) fn current(&self) -> String {
+        if self.pairs.is_empty() {
+            return self.base.clone();
+        }
+        format!(
+            "{}?{}",
+            self.base,
+            serde_urlencoded::to_string(&self.pairs).unwrap_or_default()
+        )
+    }
+
     /// Every parameter, in order.
     pub(crate) fn pairs(&self) -> &[(String, String)] {
         &self.pairs
