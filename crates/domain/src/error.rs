@@ -29,6 +29,30 @@ pub enum ValidationError {
     /// A value is not one of a fixed set of choices.
     #[error("\"{0}\" is not a valid choice.")]
     InvalidChoice(String),
+    /// A number was expected.
+    #[error("A valid integer is required.")]
+    NotAnInteger,
+    /// A number below the smallest allowed.
+    #[error("Ensure this value is greater than or equal to {min}.")]
+    TooSmall {
+        /// The smallest allowed.
+        min: i64,
+    },
+    /// A number above the largest allowed.
+    #[error("Ensure this value is less than or equal to {max}.")]
+    TooLarge {
+        /// The largest allowed.
+        max: i64,
+    },
+    /// A true/false field held something else.
+    #[error("Must be a valid boolean.")]
+    NotABoolean,
+    /// A date-time was not RFC 3339 with an offset.
+    #[error("Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].")]
+    DateTimeFormat,
+    /// A time that must come after another (named) did not.
+    #[error("Must be after {0}.")]
+    MustBeAfter(&'static str),
     /// A date in a request body was not `YYYY-MM-DD`.
     #[error("Date has wrong format. Use one of these formats instead: YYYY-MM-DD.")]
     DateFormat,

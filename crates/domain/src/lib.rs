@@ -12,7 +12,10 @@ mod entities;
 mod error;
 mod event_name;
 mod ids;
+mod limits;
+pub mod seats;
 mod status;
+mod time_zone;
 mod username;
 
 pub use date::parse_date;
@@ -21,5 +24,7 @@ pub use entities::{Attendance, AttendanceDetail, Event, EventDetail, EventSummar
 pub use error::ValidationError;
 pub use event_name::EventName;
 pub use ids::{EventId, UserId};
+pub use limits::{Capacity, Guests, RsvpRefusal, RsvpWindow, Schedule};
 pub use status::AttendanceStatus;
+pub use time_zone::{parse_date_time, TimeZone};
 pub use username::Username;
