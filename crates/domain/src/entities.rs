@@ -1,6 +1,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::{AttendanceStatus, Email, EventId, EventName, UserId, Username};
+use crate::{
+    AttendanceStatus, Capacity, Email, EventId, EventName, Guests, RsvpWindow, Schedule, TimeZone,
+    UserId, Username,
+};
 
 /// An account, as Django's `auth_user` holds it (without the password hash,
 /// which never leaves the store and auth layers).
@@ -39,6 +42,8 @@ pub struct Event {
     pub date: NaiveDate,
     /// Who organizes it; `None` once the organizer's account is deleted.
     pub organizer_id: Option<UserId>,
+    /// Its time, place, seats and RSVP window.
+    pub plan: EventPlan,
     /// When the event was created.
     pub created_at: DateTime<Utc>,
     /// When the event was last changed.
@@ -54,10 +59,51 @@ pub struct Attendance {
     pub event_id: EventId,
     /// The answer.
     pub status: AttendanceStatus,
+    /// The guests the user brings.
+    pub guests: Guests,
+    /// Where a Going answer without a seat waits (1 for the head of the
+    /// queue); `None` for everyone else.
+    pub waitlist_position: Option<u32>,
     /// When the user first answered.
     pub created_at: DateTime<Utc>,
     /// When the user last changed the answer.
     pub updated_at: DateTime<Utc>,
+}
+
+/// What an event is planned with, beyond its name and date. The defaults
+/// are an old-style event: untimed, in UTC, nowhere, without a seat limit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventPlan {
+    /// What the event is about (at most 5,000 characters).
+    pub description: String,
+    /// Where it happens (at most 255 characters).
+    pub location: String,
+    /// The zone its times are shown in; its `date` is a date there.
+    pub timezone: TimeZone,
+    /// When it starts and ends.
+    pub schedule: Schedule,
+    /// Seats in all, guests included; `None` for no limit.
+    pub capacity: Option<Capacity>,
+    /// The guests one RSVP may bring.
+    pub max_guests: Guests,
+    /// When RSVPs are taken.
+    pub rsvp: RsvpWindow,
+    /// Called off by its organizer: it takes no RSVPs.
+    pub cancelled: bool,
+}
+
+/// How an event's attendances split, as EventDetail counts them
+/// (attendances, not people).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AttendanceCounts {
+    /// Seated Going answers.
+    pub going: i64,
+    /// Maybe answers.
+    pub maybe: i64,
+    /// Not Going answers.
+    pub not_going: i64,
+    /// Going answers waiting for a seat.
+    pub waitlisted: i64,
 }
 
 /// An event with its organizer's account, as event lists show it.
@@ -87,4 +133,8 @@ pub struct EventDetail {
     pub organizer: Option<User>,
     /// Every user's answer, oldest first.
     pub attendances: Vec<AttendanceDetail>,
+    /// How the answers split.
+    pub counts: AttendanceCounts,
+    /// Seats taken by seated Going parties (`1 + guests` each).
+    pub seats_taken: u32,
 }

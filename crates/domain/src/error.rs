@@ -50,6 +50,9 @@ pub enum ValidationError {
     /// A date-time was not RFC 3339 with an offset.
     #[error("Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].")]
     DateTimeFormat,
+    /// A start that is not on the event's date in its zone.
+    #[error("Must fall on the event's date in its time zone.")]
+    OffDate,
     /// A time that must come after another (named) did not.
     #[error("Must be after {0}.")]
     MustBeAfter(&'static str),

@@ -20,7 +20,10 @@ mod username;
 
 pub use date::parse_date;
 pub use email::Email;
-pub use entities::{Attendance, AttendanceDetail, Event, EventDetail, EventSummary, User};
+pub use entities::{
+    Attendance, AttendanceCounts, AttendanceDetail, Event, EventDetail, EventPlan, EventSummary,
+    User,
+};
 pub use error::ValidationError;
 pub use event_name::EventName;
 pub use ids::{EventId, UserId};

@@ -15,6 +15,6 @@ mod worker;
 pub mod testing;
 
 pub use config::{Backend, ConfigError, MailConfig, Security, SmtpConfig};
-pub use render::event_created;
+pub use render::{event_created, seat_available};
 pub use transport::{SendError, Transport};
 pub use worker::{Waker, Worker, WorkerHandle};

@@ -18,6 +18,32 @@ pub fn event_created(event: &Event, organizer: &User) -> Option<NewMessage> {
     })
 }
 
+/// The message telling a waiting attendee a seat freed up and is theirs;
+/// `None` when they have no address.
+pub fn seat_available(event: &Event, attendee: &User) -> Option<NewMessage> {
+    let recipient = attendee.email.as_ref()?.to_string();
+    let zone = event.plan.timezone;
+    let when = match event.plan.schedule.starts_at() {
+        Some(start) => zone.human(start),
+        None => event.date.format("%-d %B %Y").to_string(),
+    };
+    let place = if event.plan.location.is_empty() {
+        String::new()
+    } else {
+        format!(" at {}", event.plan.location)
+    };
+    let body = format!(
+        "Hello {username},\n\na seat freed up for \"{name}\" on {when}{place}, and it is yours:\nyou are now going.\n\nIf you can no longer come, change your answer so the next person in line gets the seat.\n",
+        username = attendee.username,
+        name = event.name,
+    );
+    Some(NewMessage {
+        recipient,
+        subject: format!("You have a seat: {}", event.name),
+        body,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +70,7 @@ mod tests {
             name: EventName::parse("Rust meetup").expect("valid"),
             date: domain::parse_date("2030-05-04").expect("valid"),
             organizer_id: Some(UserId(1)),
+            plan: domain::EventPlan::default(),
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
         }
@@ -60,6 +87,26 @@ mod tests {
             "{}",
             message.body
         );
+    }
+
+    #[test]
+    fn promoted_attendees_hear_when_and_where() {
+        let mut event = event();
+        event.plan.location = "Room 4".to_owned();
+        event.plan.timezone = domain::TimeZone::parse("Europe/Paris").expect("zone");
+        let start = domain::parse_date_time("2030-05-04T16:00:00Z").expect("valid");
+        event.plan.schedule = domain::Schedule::new(Some(start), None).expect("valid");
+        let message =
+            seat_available(&event, &organizer(Some("alice@example.com"))).expect("a message");
+        assert_eq!(message.subject, "You have a seat: Rust meetup");
+        assert!(
+            message
+                .body
+                .contains("\"Rust meetup\" on 4 May 2030, 18:00 CEST at Room 4"),
+            "{}",
+            message.body
+        );
+        assert_eq!(seat_available(&event, &organizer(None)), None);
     }
 
     #[test]

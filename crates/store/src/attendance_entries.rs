@@ -209,6 +209,8 @@ pub fn create(conn: &mut DbConnection, values: &EntryValues) -> StoreResult<i64>
             status: values.status.as_str().to_owned(),
             created_at: at,
             updated_at: at,
+            guests: 0,
+            waitlist_seq: None,
         })
         .returning(attendances::id)
         .get_result(conn)?)

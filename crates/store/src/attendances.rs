@@ -2,7 +2,9 @@
 
 use diesel::prelude::*;
 use diesel::upsert::excluded;
-use domain::{Attendance, AttendanceDetail, AttendanceStatus, EventId, User, UserId};
+use domain::{
+    Attendance, AttendanceCounts, AttendanceDetail, AttendanceStatus, EventId, User, UserId,
+};
 
 use crate::events::page_bounds;
 use crate::rows::{AttendanceRow, UserRow, ATTENDANCE_COLUMNS, USER_COLUMNS};
@@ -16,13 +18,19 @@ use crate::{now, DbConnection, StoreResult};
 pub struct AttendanceQuery {
     /// Only answers with this status.
     pub status: Option<AttendanceStatus>,
+    /// Only Going answers waiting for a seat (`true`, listed in queue
+    /// order), or only the others (`false`).
+    pub waitlisted: Option<bool>,
     /// At most this many; `None` for all.
     pub limit: Option<i64>,
     /// Skip this many first.
     pub offset: i64,
 }
 
-/// Sets the user's answer for the event, creating it on the first call.
+/// Sets the user's answer for the event, creating it on the first call,
+/// seated and without guests. It ignores the seat rules (capacity, the
+/// waitlist): it is for loading data and for tests; answers from people go
+/// through [`crate::rsvp::answer`].
 ///
 /// One statement (`INSERT .. ON CONFLICT DO UPDATE`), so concurrent calls
 /// for the same user and event never create two rows or fail; the last
@@ -40,6 +48,8 @@ pub fn upsert(
         status: status.as_str().to_owned(),
         created_at: at,
         updated_at: at,
+        guests: 0,
+        waitlist_seq: None,
     };
     // Diesel's upsert does not compile on the multi-backend connection, so
     // the same statement runs on each concrete connection.
@@ -51,6 +61,7 @@ pub fn upsert(
                 .do_update()
                 .set((
                     attendances::status.eq(excluded(attendances::status)),
+                    attendances::waitlist_seq.eq(excluded(attendances::waitlist_seq)),
                     attendances::updated_at.eq(excluded(attendances::updated_at)),
                 ))
                 .returning(ATTENDANCE_COLUMNS)
@@ -61,7 +72,7 @@ pub fn upsert(
         DbConnection::Pg(inner) => upsert_on!(inner),
         DbConnection::Sqlite(inner) => upsert_on!(inner),
     }?;
-    saved.try_into()
+    with_position(conn, saved)
 }
 
 /// Adds many answers at once (bulk loads, seeding), in batches; each
@@ -70,7 +81,7 @@ pub fn create_many(
     conn: &mut DbConnection,
     answers: &[(UserId, EventId, AttendanceStatus)],
 ) -> StoreResult<()> {
-    // Five parameters a row; PostgreSQL allows 65535 per statement.
+    // Seven parameters a row; PostgreSQL allows 65535 per statement.
     const BATCH: usize = 5_000;
     let at = to_db(now());
     for chunk in answers.chunks(BATCH) {
@@ -82,6 +93,8 @@ pub fn create_many(
                 status: status.as_str().to_owned(),
                 created_at: at,
                 updated_at: at,
+                guests: 0,
+                waitlist_seq: None,
             })
             .collect();
         // Multi-row inserts do not compile on the multi-backend connection.
@@ -97,24 +110,43 @@ pub fn create_many(
     Ok(())
 }
 
-/// The user's answer for the event.
+/// The user's answer for the event, with its waitlist position.
 pub fn get(conn: &mut DbConnection, user_id: UserId, event_id: EventId) -> StoreResult<Attendance> {
-    attendances::table
+    let row = attendances::table
         .filter(attendances::user_id.eq(user_id.0))
         .filter(attendances::event_id.eq(DbUuid(event_id.0)))
         .select(ATTENDANCE_COLUMNS)
-        .first::<AttendanceRow>(conn)?
-        .try_into()
+        .first::<AttendanceRow>(conn)?;
+    with_position(conn, row)
 }
 
-/// The event's attendances with their users, oldest answer first, in one query.
+/// The attendance of `row`, with its rank in the queue when it waits.
+pub(crate) fn with_position(
+    conn: &mut DbConnection,
+    row: AttendanceRow,
+) -> StoreResult<Attendance> {
+    let (event_id, key) = (row.event_id, row.waitlist_seq);
+    let mut attendance = Attendance::try_from(row)?;
+    if let Some(key) = key {
+        let ahead: i64 = attendances::table
+            .filter(attendances::event_id.eq(event_id))
+            .filter(attendances::waitlist_seq.le(key))
+            .count()
+            .get_result(conn)?;
+        attendance.waitlist_position = u32::try_from(ahead).ok();
+    }
+    Ok(attendance)
+}
+
+/// The event's attendances with their users and waitlist positions, oldest
+/// answer first (the waitlist alone in queue order), in two queries.
 pub fn list_for_event(
     conn: &mut DbConnection,
     event_id: EventId,
     query: &AttendanceQuery,
 ) -> StoreResult<Vec<AttendanceDetail>> {
     let bounds = page_bounds(query.limit, query.offset);
-    let rows = if query.status.is_none() && bounds.is_none() {
+    let rows = if query.status.is_none() && query.waitlisted.is_none() && bounds.is_none() {
         // Diesel keeps prepared statements only for fixed (unboxed) SQL; the
         // common case, every answer of an event, takes that path.
         attendances::table
@@ -124,12 +156,20 @@ pub fn list_for_event(
             .select((ATTENDANCE_COLUMNS, USER_COLUMNS))
             .load::<(AttendanceRow, UserRow)>(conn)?
     } else {
-        filtered_for_event(event_id, query.status, bounds).load::<(AttendanceRow, UserRow)>(conn)?
+        filtered_for_event(event_id, query).load::<(AttendanceRow, UserRow)>(conn)?
+    };
+    let positions = if rows.iter().any(|(a, _)| a.waitlist_seq.is_some()) {
+        crate::seats::positions(conn, event_id)?
+    } else {
+        Default::default()
     };
     rows.into_iter()
-        .map(|(attendance, user)| {
+        .map(|(row, user)| {
+            let key = row.waitlist_seq;
+            let mut attendance = Attendance::try_from(row)?;
+            attendance.waitlist_position = key.and_then(|k| positions.get(&k).copied());
             Ok(AttendanceDetail {
-                attendance: Attendance::try_from(attendance)?,
+                attendance,
                 user: User::try_from(user)?,
             })
         })
@@ -139,33 +179,34 @@ pub fn list_for_event(
 type EventAttendances = diesel::dsl::IntoBoxed<
     'static,
     diesel::dsl::Select<
-        diesel::dsl::Order<
-            diesel::dsl::Filter<
-                diesel::dsl::InnerJoin<attendances::table, users::table>,
-                diesel::dsl::Eq<attendances::event_id, DbUuid>,
-            >,
-            (attendances::created_at, attendances::id),
+        diesel::dsl::Filter<
+            diesel::dsl::InnerJoin<attendances::table, users::table>,
+            diesel::dsl::Eq<attendances::event_id, DbUuid>,
         >,
         (crate::rows::AttendanceColumns, crate::rows::UserColumns),
     >,
     crate::connection::MultiBackend,
 >;
 
-fn filtered_for_event(
-    event_id: EventId,
-    status: Option<AttendanceStatus>,
-    bounds: Option<(i64, i64)>,
-) -> EventAttendances {
+fn filtered_for_event(event_id: EventId, query: &AttendanceQuery) -> EventAttendances {
     let mut select = attendances::table
         .inner_join(users::table)
         .filter(attendances::event_id.eq(DbUuid(event_id.0)))
-        .order((attendances::created_at, attendances::id))
         .select((ATTENDANCE_COLUMNS, USER_COLUMNS))
         .into_boxed();
-    if let Some(status) = status {
+    if let Some(status) = query.status {
         select = select.filter(attendances::status.eq(status.as_str()));
     }
-    if let Some((limit, offset)) = bounds {
+    select = match query.waitlisted {
+        Some(true) => select
+            .filter(attendances::waitlist_seq.is_not_null())
+            .order(attendances::waitlist_seq),
+        Some(false) => select
+            .filter(attendances::waitlist_seq.is_null())
+            .order((attendances::created_at, attendances::id)),
+        None => select.order((attendances::created_at, attendances::id)),
+    };
+    if let Some((limit, offset)) = page_bounds(query.limit, query.offset) {
         select = select.limit(limit).offset(offset);
     }
     select
@@ -177,12 +218,67 @@ pub fn count_for_event(
     event_id: EventId,
     status: Option<AttendanceStatus>,
 ) -> StoreResult<i64> {
+    count_matching(
+        conn,
+        event_id,
+        &AttendanceQuery {
+            status,
+            ..AttendanceQuery::default()
+        },
+    )
+}
+
+/// How many of the event's attendances the query's filters let through.
+pub fn count_matching(
+    conn: &mut DbConnection,
+    event_id: EventId,
+    query: &AttendanceQuery,
+) -> StoreResult<i64> {
     let mut select = attendances::table
         .filter(attendances::event_id.eq(DbUuid(event_id.0)))
         .count()
         .into_boxed();
-    if let Some(status) = status {
+    if let Some(status) = query.status {
         select = select.filter(attendances::status.eq(status.as_str()));
     }
+    select = match query.waitlisted {
+        Some(true) => select.filter(attendances::waitlist_seq.is_not_null()),
+        Some(false) => select.filter(attendances::waitlist_seq.is_null()),
+        None => select,
+    };
     Ok(select.get_result(conn)?)
+}
+
+/// How the event's answers split: seated Going, Maybe, Not Going, waiting.
+pub fn counts(conn: &mut DbConnection, event_id: EventId) -> StoreResult<AttendanceCounts> {
+    let by_status: Vec<(String, i64)> = attendances::table
+        .filter(attendances::event_id.eq(DbUuid(event_id.0)))
+        .group_by(attendances::status)
+        .select((attendances::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    let waitlisted = count_matching(
+        conn,
+        event_id,
+        &AttendanceQuery {
+            waitlisted: Some(true),
+            ..AttendanceQuery::default()
+        },
+    )?;
+    let mut counts = AttendanceCounts {
+        waitlisted,
+        ..AttendanceCounts::default()
+    };
+    for (status, count) in by_status {
+        match status.parse::<AttendanceStatus>() {
+            Ok(AttendanceStatus::Going) => counts.going = count - waitlisted,
+            Ok(AttendanceStatus::Maybe) => counts.maybe = count,
+            Ok(AttendanceStatus::NotGoing) => counts.not_going = count,
+            Err(e) => {
+                return Err(crate::StoreError::Corrupt(format!(
+                    "attendance status: {e}"
+                )))
+            }
+        }
+    }
+    Ok(counts)
 }

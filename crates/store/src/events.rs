@@ -2,11 +2,11 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use domain::{Event, EventDetail, EventId, EventName, EventSummary, User, UserId};
+use domain::{Event, EventDetail, EventId, EventName, EventPlan, EventSummary, User, UserId};
 
 use crate::attendances::{self, AttendanceQuery};
 use crate::connection::MultiBackend;
-use crate::rows::{EventRow, UserRow, USER_COLUMNS};
+use crate::rows::{capacity_to_db, guests_to_db, EventRow, UserRow, USER_COLUMNS};
 use crate::schema::{events, row_counts, users};
 use crate::search::like_patterns;
 use crate::sql_functions::lower;
@@ -24,6 +24,8 @@ pub struct NewEvent {
     pub date: NaiveDate,
     /// Who organizes it.
     pub organizer_id: Option<UserId>,
+    /// Its time, place, seats and RSVP window.
+    pub plan: EventPlan,
 }
 
 /// Changes to an event; `None` leaves a field as it is.
@@ -35,6 +37,10 @@ pub struct EventChanges {
     pub date: Option<NaiveDate>,
     /// A new organizer (`Some(None)` removes it).
     pub organizer_id: Option<Option<UserId>>,
+    /// A new plan, replacing the whole of the old one. A capacity change
+    /// frees seats: make it through [`crate::seats::update_event`], which
+    /// promotes the waitlist in the same transaction.
+    pub plan: Option<EventPlan>,
 }
 
 /// A field events can be sorted by.
@@ -128,15 +134,7 @@ pub struct EventPage {
 
 /// Creates an event with a fresh id.
 pub fn create(conn: &mut DbConnection, new: &NewEvent) -> StoreResult<Event> {
-    let at = to_db(now());
-    let row = EventRow {
-        id: DbUuid(EventId::new_random().0),
-        organizer_id: new.organizer_id.map(|id| id.0),
-        name: new.name.as_str().to_owned(),
-        date: new.date,
-        created_at: at,
-        updated_at: at,
-    };
+    let row = EventRow::new(EventId::new_random(), new, to_db(now()));
     diesel::insert_into(events::table)
         .values(&row)
         .returning(events::all_columns)
@@ -147,21 +145,14 @@ pub fn create(conn: &mut DbConnection, new: &NewEvent) -> StoreResult<Event> {
 /// Creates many events at once (bulk loads, seeding), in batches, and
 /// returns their ids in order.
 pub fn create_many(conn: &mut DbConnection, new: &[NewEvent]) -> StoreResult<Vec<EventId>> {
-    // Six parameters a row; PostgreSQL allows 65535 per statement.
-    const BATCH: usize = 5_000;
+    // Sixteen parameters a row; PostgreSQL allows 65535 per statement.
+    const BATCH: usize = 4_000;
     let at = to_db(now());
     let mut ids = Vec::with_capacity(new.len());
     for chunk in new.chunks(BATCH) {
         let rows: Vec<EventRow> = chunk
             .iter()
-            .map(|event| EventRow {
-                id: DbUuid(EventId::new_random().0),
-                organizer_id: event.organizer_id.map(|id| id.0),
-                name: event.name.as_str().to_owned(),
-                date: event.date,
-                created_at: at,
-                updated_at: at,
-            })
+            .map(|event| EventRow::new(EventId::new_random(), event, at))
             .collect();
         ids.extend(rows.iter().map(|row| EventId(row.id.0)));
         // Multi-row inserts do not compile on the multi-backend connection.
@@ -185,19 +176,38 @@ pub fn get(conn: &mut DbConnection, id: EventId) -> StoreResult<Event> {
         .try_into()
 }
 
-/// The event with its organizer and every attendance with its user, oldest
-/// answer first, in two queries whatever the number of attendances.
+/// The event with its organizer, every attendance with its user (oldest
+/// answer first), the counts and the seats taken, in a constant number of
+/// queries whatever the number of attendances.
 pub fn get_detail(conn: &mut DbConnection, id: EventId) -> StoreResult<EventDetail> {
     let (event, organizer) = events::table
         .find(DbUuid(id.0))
         .left_join(users::table)
         .select((events::all_columns, USER_COLUMNS.nullable()))
         .first::<(EventRow, Option<UserRow>)>(conn)?;
+    let event = Event::try_from(event)?;
     let attendances = attendances::list_for_event(conn, id, &AttendanceQuery::default())?;
+    // Counted from the rows already loaded: no further query.
+    let mut counts = domain::AttendanceCounts::default();
+    let mut seats_taken = 0u32;
+    for detail in &attendances {
+        let answer = &detail.attendance;
+        match (answer.status, answer.waitlist_position) {
+            (domain::AttendanceStatus::Going, None) => {
+                counts.going += 1;
+                seats_taken = seats_taken.saturating_add(answer.guests.party());
+            }
+            (domain::AttendanceStatus::Going, Some(_)) => counts.waitlisted += 1,
+            (domain::AttendanceStatus::Maybe, _) => counts.maybe += 1,
+            (domain::AttendanceStatus::NotGoing, _) => counts.not_going += 1,
+        }
+    }
     Ok(EventDetail {
-        event: event.try_into()?,
+        event,
         organizer: organizer.map(User::try_from).transpose()?,
         attendances,
+        counts,
+        seats_taken,
     })
 }
 
@@ -213,11 +223,42 @@ pub fn update(conn: &mut DbConnection, id: EventId, changes: &EventChanges) -> S
             changes
                 .organizer_id
                 .map(|organizer| events::organizer_id.eq(organizer.map(|id| id.0))),
+            changes.plan.as_ref().map(plan_columns),
             events::updated_at.eq(to_db(now())),
         ))
         .returning(events::all_columns)
         .get_result::<EventRow>(conn)?
         .try_into()
+}
+
+/// The columns of a plan, for an update.
+#[allow(clippy::type_complexity, reason = "the tuple diesel's changeset takes")]
+fn plan_columns(
+    plan: &EventPlan,
+) -> (
+    diesel::dsl::Eq<events::description, String>,
+    diesel::dsl::Eq<events::location, String>,
+    diesel::dsl::Eq<events::timezone, &'static str>,
+    diesel::dsl::Eq<events::starts_at, Option<chrono::NaiveDateTime>>,
+    diesel::dsl::Eq<events::ends_at, Option<chrono::NaiveDateTime>>,
+    diesel::dsl::Eq<events::capacity, Option<i32>>,
+    diesel::dsl::Eq<events::max_guests, i32>,
+    diesel::dsl::Eq<events::rsvp_opens_at, Option<chrono::NaiveDateTime>>,
+    diesel::dsl::Eq<events::rsvp_closes_at, Option<chrono::NaiveDateTime>>,
+    diesel::dsl::Eq<events::cancelled, bool>,
+) {
+    (
+        events::description.eq(plan.description.clone()),
+        events::location.eq(plan.location.clone()),
+        events::timezone.eq(plan.timezone.name()),
+        events::starts_at.eq(plan.schedule.starts_at().map(to_db)),
+        events::ends_at.eq(plan.schedule.ends_at().map(to_db)),
+        events::capacity.eq(plan.capacity.map(capacity_to_db)),
+        events::max_guests.eq(guests_to_db(plan.max_guests)),
+        events::rsvp_opens_at.eq(plan.rsvp.opens_at().map(to_db)),
+        events::rsvp_closes_at.eq(plan.rsvp.closes_at().map(to_db)),
+        events::cancelled.eq(plan.cancelled),
+    )
 }
 
 /// Deletes the event and, by cascade, its attendances.

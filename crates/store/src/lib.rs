@@ -23,6 +23,8 @@ pub mod attendances;
 pub mod events;
 pub mod maintenance;
 pub mod outbox;
+pub mod rsvp;
+pub mod seats;
 pub mod sessions;
 pub mod token_blacklist;
 pub mod users;

@@ -3,12 +3,14 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use domain::{
-    Attendance, AttendanceStatus, Email, Event, EventId, EventName, User, UserId, Username,
+    Attendance, AttendanceStatus, Capacity, Email, Event, EventId, EventName, EventPlan, Guests,
+    RsvpWindow, Schedule, TimeZone, User, UserId, Username, ValidationError,
 };
 
+use crate::events::NewEvent;
 use crate::schema::{attendances, events, users};
 use crate::sql_types::DbUuid;
-use crate::time::from_db;
+use crate::time::{from_db, to_db};
 use crate::StoreError;
 
 /// The `users` columns a [`UserRow`] reads: all but the password hash.
@@ -82,17 +84,86 @@ pub(crate) struct EventRow {
     pub date: NaiveDate,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub description: String,
+    pub location: String,
+    pub timezone: String,
+    pub starts_at: Option<NaiveDateTime>,
+    pub ends_at: Option<NaiveDateTime>,
+    pub capacity: Option<i32>,
+    pub max_guests: i32,
+    pub rsvp_opens_at: Option<NaiveDateTime>,
+    pub rsvp_closes_at: Option<NaiveDateTime>,
+    pub cancelled: bool,
+}
+
+impl EventRow {
+    /// The row of a new event with this id, created at `at`.
+    pub(crate) fn new(id: EventId, new: &NewEvent, at: NaiveDateTime) -> Self {
+        let plan = &new.plan;
+        Self {
+            id: DbUuid(id.0),
+            organizer_id: new.organizer_id.map(|id| id.0),
+            name: new.name.as_str().to_owned(),
+            date: new.date,
+            created_at: at,
+            updated_at: at,
+            description: plan.description.clone(),
+            location: plan.location.clone(),
+            timezone: plan.timezone.name().to_owned(),
+            starts_at: plan.schedule.starts_at().map(to_db),
+            ends_at: plan.schedule.ends_at().map(to_db),
+            capacity: plan.capacity.map(capacity_to_db),
+            max_guests: guests_to_db(plan.max_guests),
+            rsvp_opens_at: plan.rsvp.opens_at().map(to_db),
+            rsvp_closes_at: plan.rsvp.closes_at().map(to_db),
+            cancelled: plan.cancelled,
+        }
+    }
+}
+
+/// A capacity as the column holds it (it is at most `i32::MAX` by construction).
+pub(crate) fn capacity_to_db(capacity: Capacity) -> i32 {
+    i32::try_from(capacity.get()).unwrap_or(i32::MAX)
+}
+
+/// A guest count as the column holds it (at most 20 by construction).
+pub(crate) fn guests_to_db(guests: Guests) -> i32 {
+    i32::try_from(guests.get()).unwrap_or(i32::MAX)
 }
 
 impl TryFrom<EventRow> for Event {
     type Error = StoreError;
 
     fn try_from(row: EventRow) -> Result<Self, StoreError> {
+        let corrupt = |what: &str, err: ValidationError| {
+            StoreError::Corrupt(format!("event {}: {what}: {err}", row.id.0))
+        };
+        let plan = EventPlan {
+            timezone: TimeZone::parse(&row.timezone).map_err(|e| corrupt("timezone", e))?,
+            schedule: Schedule::new(row.starts_at.map(from_db), row.ends_at.map(from_db))
+                .map_err(|e| corrupt("schedule", e))?,
+            capacity: row
+                .capacity
+                .map(|c| Capacity::new(i64::from(c)))
+                .transpose()
+                .map_err(|e| corrupt("capacity", e))?,
+            max_guests: Guests::new(i64::from(row.max_guests), Guests::MAX)
+                .map_err(|e| corrupt("max_guests", e))?,
+            rsvp: RsvpWindow::new(
+                row.rsvp_opens_at.map(from_db),
+                row.rsvp_closes_at.map(from_db),
+            )
+            .map_err(|e| corrupt("RSVP window", e))?,
+            cancelled: row.cancelled,
+            description: row.description,
+            location: row.location,
+        };
         Ok(Event {
             id: EventId(row.id.0),
             name: EventName::from_stored(row.name),
             date: row.date,
             organizer_id: row.organizer_id.map(UserId),
+            plan,
             created_at: from_db(row.created_at),
             updated_at: from_db(row.updated_at),
         })
@@ -106,6 +177,8 @@ pub(crate) type AttendanceColumns = (
     attendances::status,
     attendances::created_at,
     attendances::updated_at,
+    attendances::guests,
+    attendances::waitlist_seq,
 );
 
 pub(crate) const ATTENDANCE_COLUMNS: AttendanceColumns = (
@@ -114,6 +187,8 @@ pub(crate) const ATTENDANCE_COLUMNS: AttendanceColumns = (
     attendances::status,
     attendances::created_at,
     attendances::updated_at,
+    attendances::guests,
+    attendances::waitlist_seq,
 );
 
 #[derive(Queryable, Insertable)]
@@ -124,6 +199,9 @@ pub(crate) struct AttendanceRow {
     pub status: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub guests: i32,
+    /// The queue key while waiting; see [`crate::seats`].
+    pub waitlist_seq: Option<i64>,
 }
 
 impl TryFrom<AttendanceRow> for Attendance {
@@ -136,10 +214,19 @@ impl TryFrom<AttendanceRow> for Attendance {
                 row.user_id, row.event_id.0
             ))
         })?;
+        let guests = Guests::new(i64::from(row.guests), Guests::MAX).map_err(|e| {
+            StoreError::Corrupt(format!(
+                "attendance ({}, {}): guests: {e}",
+                row.user_id, row.event_id.0
+            ))
+        })?;
         Ok(Attendance {
             user_id: UserId(row.user_id),
             event_id: EventId(row.event_id.0),
             status,
+            guests,
+            // Positions are ranks in the queue, filled in by the listing.
+            waitlist_position: None,
             created_at: from_db(row.created_at),
             updated_at: from_db(row.updated_at),
         })

@@ -29,6 +29,16 @@ diesel::table! {
         date -> Date,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        description -> Text,
+        location -> Text,
+        timezone -> Text,
+        starts_at -> Nullable<Timestamp>,
+        ends_at -> Nullable<Timestamp>,
+        capacity -> Nullable<Integer>,
+        max_guests -> Integer,
+        rsvp_opens_at -> Nullable<Timestamp>,
+        rsvp_closes_at -> Nullable<Timestamp>,
+        cancelled -> Bool,
     }
 }
 
@@ -43,6 +53,8 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        guests -> Integer,
+        waitlist_seq -> Nullable<BigInt>,
     }
 }
 

@@ -52,6 +52,7 @@ pub fn seed(db: &TestDb, users: usize, events: usize, attendances: usize) -> See
                 .expect("valid"),
             date: start + chrono::Days::new((i * 7919 % 1096) as u64),
             organizer_id: Some(user_ids[i % user_ids.len()]),
+            plan: Default::default(),
         })
         .collect();
     let event_ids = store::write_transaction(&mut conn, |conn| {

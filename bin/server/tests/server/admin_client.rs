@@ -38,6 +38,7 @@ pub fn make_event(db: &TestDb, name: &str, date: &str, organizer: Option<UserId>
             name: EventName::parse(name).expect("valid"),
             date: domain::parse_date(date).expect("valid"),
             organizer_id: organizer,
+            plan: Default::default(),
         },
     )
     .expect("create event")

@@ -3,7 +3,7 @@
 use serde_json::json;
 use store::testing::TestDb;
 
-use crate::helpers::{run, TestApp};
+use crate::helpers::{run, with_seat_defaults, TestApp};
 
 fn change_status_upserts_the_callers_answer(db: &TestDb) {
     run(async {
@@ -27,7 +27,10 @@ fn change_status_upserts_the_callers_answer(db: &TestDb) {
                 .await;
             assert_eq!(
                 (reply.status, reply.json()),
-                (200, json!({ "user": user, "status": status }))
+                (
+                    200,
+                    with_seat_defaults(json!({ "user": user, "status": status }))
+                )
             );
         }
         let detail = app
@@ -39,7 +42,7 @@ fn change_status_upserts_the_callers_answer(db: &TestDb) {
             .json();
         assert_eq!(
             detail["attendances"],
-            json!([{ "user": user, "status": "Maybe" }]),
+            json!([with_seat_defaults(json!({ "user": user, "status": "Maybe" }))]),
             "one row, last answer"
         );
 

@@ -256,3 +256,27 @@ impl Reply {
 pub fn run<F: Future<Output = ()>>(body: F) {
     actix_web::rt::System::new().block_on(body);
 }
+
+/// `event` (an Event in the Django version's shape) with the keys an event
+/// made by an old client carries besides: the plan's defaults.
+pub fn with_plan_defaults(mut event: Value) -> Value {
+    let defaults = json!({
+        "description": "", "location": "", "timezone": "UTC",
+        "starts_at": null, "ends_at": null, "capacity": null, "max_guests": 0,
+        "rsvp_opens_at": null, "rsvp_closes_at": null, "cancelled": false,
+    });
+    if let (Some(event), Some(defaults)) = (event.as_object_mut(), defaults.as_object()) {
+        event.extend(defaults.clone());
+    }
+    event
+}
+
+/// `attendance` (in the Django version's shape) with the keys an answer
+/// without guests or waiting carries besides.
+pub fn with_seat_defaults(mut attendance: Value) -> Value {
+    if let Some(attendance) = attendance.as_object_mut() {
+        attendance.insert("guests".to_owned(), json!(0));
+        attendance.insert("waitlist_position".to_owned(), Value::Null);
+    }
+    attendance
+}

@@ -157,6 +157,22 @@ impl<'a> Form<'a> {
         self.check(name, parse(&text))
     }
 
+    /// An optional field read by `parse` (which decides what `null` means);
+    /// `None` when absent, or invalid (the error is recorded).
+    pub fn optional<T>(
+        &mut self,
+        name: &str,
+        parse: impl FnOnce(&Value) -> Result<T, ValidationError>,
+    ) -> Option<T> {
+        let raw = self.data.get(name)?;
+        self.check(name, parse(raw))
+    }
+
+    /// Records a problem with a field found by a check across fields.
+    pub fn refuse(&mut self, name: &str, error: ValidationError) {
+        self.errors.add(name, error.to_string());
+    }
+
     /// The value of a field that is present and not null; records
     /// "required" or "may not be null" otherwise.
     fn present(&mut self, name: &str) -> Option<&'a Value> {

@@ -10,3 +10,4 @@ pub(crate) mod identity;
 pub(crate) mod query;
 pub(crate) mod routes;
 pub(crate) mod session_store;
+pub(crate) mod values;

@@ -1,8 +1,9 @@
 //! `/api/events/{id}/change_attendee_status/` and `/api/events/{id}/attendances/`.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use domain::{AttendanceDetail, AttendanceStatus};
+use domain::{AttendanceDetail, AttendanceStatus, Guests};
 use store::attendances::AttendanceQuery;
+use store::rsvp::{Answer, RsvpError};
 use store::StoreError;
 
 use crate::http::body::read_fields;
@@ -10,6 +11,7 @@ use crate::http::fields::{FieldErrors, Form};
 use crate::http::identity::{AuthUser, Caller};
 use crate::http::query::{Pagination, QueryParams};
 use crate::http::routes::{get, resource, Access};
+use crate::http::values::{boolean, integer};
 use crate::rest::events::{event_id, event_not_found};
 use crate::rest::representations::{AttendanceBody, AttendancePageBody};
 use crate::state::State;
@@ -46,6 +48,9 @@ pub(crate) struct StatusInput {
     /// `Going`, `Maybe` or `Not Going`.
     #[schema(example = "Going")]
     status: String,
+    /// Guests brought along (default 0, at most the event's `max_guests`).
+    #[schema(minimum = 0, maximum = 20)]
+    guests: Option<u32>,
 }
 
 /// Sets the caller's answer for the event (one row per user and event).
@@ -75,20 +80,43 @@ pub(crate) async fn change_status(
     let id = event_id(&path)?;
     let body = read_fields(&req, payload, state.config.max_body_bytes).await;
     let user_id = user.id;
-    let attendance = with_conn(&state.pool, move |conn| {
+    let outcome = with_conn(&state.pool, move |conn| {
         store::events::get(conn, id).map_err(event_not_found)?;
         let data = body?;
         let mut form = Form::new(&data, false);
         let status = form.choice("status", str::parse::<AttendanceStatus>);
+        let guests = form
+            .optional("guests", |raw| Guests::new(integer(raw)?, Guests::MAX))
+            .unwrap_or_default();
         let status = form.finish_with(|| status)?;
-        // A concurrent delete of the event surfaces as a broken reference.
-        store::attendances::upsert(conn, user_id, id, status).map_err(|err| match err {
-            StoreError::Conflict(_) => ApiError::NotFound(crate::http::error::NO_EVENT),
-            other => other.into(),
-        })
+        let answer = Answer { status, guests };
+        store::rsvp::answer(conn, id, user_id, answer, mailer::seat_available).map_err(rsvp_error)
     })
     .await?;
+    if outcome.promoted > 0 {
+        state.wake_mailer();
+    }
+    let attendance = outcome.attendance;
     Ok(HttpResponse::Ok().json(AttendanceBody::from(&AttendanceDetail { user, attendance })))
+}
+
+/// The contract's answer to a refused RSVP.
+fn rsvp_error(err: RsvpError) -> ApiError {
+    let field_error = |field: &str, message: String| {
+        let mut errors = FieldErrors::default();
+        errors.add(field, message);
+        ApiError::Validation(errors)
+    };
+    match err {
+        RsvpError::Refused(refusal) => field_error("non_field_errors", refusal.to_string()),
+        too_many @ RsvpError::TooManyGuests { .. } => field_error("guests", too_many.to_string()),
+        full @ RsvpError::NotEnoughSeats { .. } => field_error("guests", full.to_string()),
+        // The event deleted meanwhile: gone, or a broken reference.
+        RsvpError::Store(StoreError::NotFound | StoreError::Conflict(_)) => {
+            ApiError::NotFound(crate::http::error::NO_EVENT)
+        }
+        RsvpError::Store(other) => other.into(),
+    }
 }
 
 /// The event's attendances, optionally by status, optionally paginated.
@@ -97,6 +125,7 @@ pub(crate) async fn change_status(
     params(
         ("id" = uuid::Uuid, Path, description = "The event's id"),
         ("status" = Option<String>, Query, description = "`Going`, `Maybe` or `Not Going`"),
+        ("waitlisted" = Option<bool>, Query, description = "`true`: only the waitlist, in queue order; `false`: everyone else"),
         ("limit" = Option<i64>, Query, description = "Page size (at most 1000); turns on the paginated envelope"),
         ("offset" = Option<i64>, Query, description = "Attendances to skip"),
     ),
@@ -126,17 +155,27 @@ pub(crate) async fn list(
         }),
         None => Ok(None),
     };
+    let waitlisted = match params.non_empty("waitlisted") {
+        Some(raw) => boolean(&serde_json::Value::String(raw.to_owned()))
+            .map(Some)
+            .map_err(|err| {
+                let mut errors = FieldErrors::default();
+                errors.add("waitlisted", err.to_string());
+                ApiError::Validation(errors)
+            }),
+        None => Ok(None),
+    };
     let page = Pagination::of(&params, state.config.page_size);
     let (count, rows) = with_conn(&state.pool, move |conn| {
         store::events::get(conn, id).map_err(event_not_found)?;
-        let status = status?;
         let query = AttendanceQuery {
-            status,
+            status: status?,
+            waitlisted: waitlisted?,
             limit: page.map(|p| p.limit),
             offset: page.map_or(0, |p| p.offset),
         };
         let count = match page {
-            Some(_) => Some(store::attendances::count_for_event(conn, id, status)?),
+            Some(_) => Some(store::attendances::count_matching(conn, id, &query)?),
             None => None,
         };
         Ok((count, store::attendances::list_for_event(conn, id, &query)?))

@@ -3,18 +3,18 @@
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use auth::Decision;
-use domain::{EventDetail, EventId, EventName, UserId};
-use serde_json::{Map, Value};
+use domain::{EventDetail, EventId, UserId};
 use store::events::{EventChanges, EventFilter, EventQuery, NewEvent};
 use store::OptionalExt;
 use store::StoreError;
 
 use crate::http::body::read_fields;
 use crate::http::error::NO_EVENT;
-use crate::http::fields::{FieldErrors, Form};
+use crate::http::fields::FieldErrors;
 use crate::http::identity::{AuthUser, Caller};
 use crate::http::query::{event_ordering, Pagination, QueryParams};
 use crate::http::routes::{get, resource, Access};
+use crate::rest::event_input::{read_event, EventInput};
 use crate::rest::representations::{EventBody, EventDetailBody, EventPageBody};
 use crate::state::State;
 use crate::{with_conn, ApiError};
@@ -153,16 +153,18 @@ pub(crate) async fn create(
     AuthUser(user): AuthUser,
 ) -> Result<HttpResponse, ApiError> {
     let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
-    let mut form = Form::new(&data, false);
-    let name = form.text("name", EventName::parse);
-    let date = form.date("date");
-    let new = form.finish_with(|| {
-        Some(NewEvent {
-            name: name?,
-            date: date?,
-            organizer_id: Some(user.id),
-        })
-    })?;
+    let written = read_event(&data, false, None, false)?;
+    let (Some(name), Some(date)) = (written.name, written.date) else {
+        return Err(ApiError::Internal(
+            "a full event write passed without its name or date".to_owned(),
+        ));
+    };
+    let new = NewEvent {
+        name,
+        date,
+        organizer_id: Some(user.id),
+        plan: written.plan,
+    };
     let organizer = user.clone();
     let event = with_conn(&state.pool, move |conn| {
         // The organizer's mail is queued in the event's own transaction:
@@ -181,6 +183,8 @@ pub(crate) async fn create(
         event,
         organizer: Some(user),
         attendances: Vec::new(),
+        counts: Default::default(),
+        seats_taken: 0,
     };
     Ok(HttpResponse::Created().json(EventDetailBody::from(&detail)))
 }
@@ -235,20 +239,31 @@ pub(crate) async fn update(
     // Read now, judged after the permission checks, as DRF orders them.
     let body = read_fields(&req, payload, state.config.max_body_bytes).await;
     let method = method_of(&req);
-    let detail = with_conn(&state.pool, move |conn| {
+    let (detail, promoted) = with_conn(&state.pool, move |conn| {
         store::write_transaction(conn, |conn| {
-            let event = store::events::get(conn, id).map_err(event_not_found)?;
+            let event = store::seats::lock_event(conn, id).map_err(event_not_found)?;
             check(auth::is_organizer_or_read_only(
                 method,
                 Some(caller_id),
                 Some(event.organizer_id),
             ))?;
-            let changes = event_changes(&body?, partial)?;
-            store::events::update(conn, id, &changes)?;
-            Ok(store::events::get_detail(conn, id)?)
+            let written = read_event(&body?, partial, Some(&event), true)?;
+            let changes = EventChanges {
+                name: written.name,
+                date: written.date,
+                organizer_id: None,
+                plan: Some(written.plan),
+            };
+            // A capacity raised or removed seats the waitlist, in this transaction.
+            let (_, promoted) =
+                store::seats::update_event(conn, id, &changes, mailer::seat_available)?;
+            Ok((store::events::get_detail(conn, id)?, promoted))
         })
     })
     .await?;
+    if promoted > 0 {
+        state.wake_mailer();
+    }
     Ok(HttpResponse::Ok().json(EventDetailBody::from(&detail)))
 }
 
@@ -286,31 +301,6 @@ pub(crate) async fn destroy(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// The writable fields of an event.
-#[derive(utoipa::ToSchema)]
-#[allow(
-    dead_code,
-    reason = "describes the request body for the OpenAPI document"
-)]
-pub(crate) struct EventInput {
-    /// 1 to 100 characters; surrounding whitespace is trimmed.
-    name: String,
-    /// `YYYY-MM-DD`.
-    date: chrono::NaiveDate,
-}
-
-fn event_changes(data: &Map<String, Value>, partial: bool) -> Result<EventChanges, ApiError> {
-    let mut form = Form::new(data, partial);
-    let name = form.text("name", EventName::parse);
-    let date = form.date("date");
-    form.finish()?;
-    Ok(EventChanges {
-        name,
-        date,
-        organizer_id: None,
-    })
 }
 
 /// The view-level permission check: only a logged-in user may write.

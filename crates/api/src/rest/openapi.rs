@@ -24,6 +24,7 @@ use crate::http::routes::{get, resource, Access};
     components(schemas(
         representations::UserBody, representations::MeBody, representations::EventBody,
         representations::EventDetailBody, representations::AttendanceBody,
+        representations::EventPlanBody, representations::CountsBody, representations::SeatsBody,
         representations::EventPageBody, representations::AttendancePageBody,
         representations::TokenPairBody, representations::AccessBody,
         representations::DetailBody, representations::FieldErrorsBody,

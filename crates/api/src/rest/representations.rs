@@ -1,7 +1,7 @@
 //! Response bodies in the contract's shapes.
 
 use chrono::NaiveDate;
-use domain::{AttendanceDetail, EventDetail, EventSummary, User};
+use domain::{AttendanceDetail, Event, EventDetail, EventSummary, User};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -62,6 +62,57 @@ impl From<&User> for MeBody {
     }
 }
 
+/// An event's time, place, seats and RSVP window; date-times are in the
+/// event's zone with its offset.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventPlanBody {
+    /// What the event is about.
+    pub description: String,
+    /// Where it happens.
+    pub location: String,
+    /// The IANA zone its times are shown in.
+    #[schema(example = "Europe/Paris")]
+    pub timezone: String,
+    /// When it starts, or `null` for an untimed event.
+    #[schema(value_type = Option<String>, format = DateTime, example = "2030-05-04T18:00:00+02:00")]
+    pub starts_at: Option<String>,
+    /// When it ends, or `null`.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub ends_at: Option<String>,
+    /// Seats in all, guests included; `null` for no limit.
+    pub capacity: Option<u32>,
+    /// The guests one RSVP may bring (0 to 20).
+    pub max_guests: u32,
+    /// When RSVPs open, or `null` for already open.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub rsvp_opens_at: Option<String>,
+    /// When RSVPs close, or `null` for never.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub rsvp_closes_at: Option<String>,
+    /// Called off by its organizer.
+    pub cancelled: bool,
+}
+
+impl From<&Event> for EventPlanBody {
+    fn from(event: &Event) -> Self {
+        let plan = &event.plan;
+        let zone = plan.timezone;
+        let shown = |at: Option<chrono::DateTime<chrono::Utc>>| at.map(|at| zone.rfc3339(at));
+        Self {
+            description: plan.description.clone(),
+            location: plan.location.clone(),
+            timezone: zone.name().to_owned(),
+            starts_at: shown(plan.schedule.starts_at()),
+            ends_at: shown(plan.schedule.ends_at()),
+            capacity: plan.capacity.map(domain::Capacity::get),
+            max_guests: plan.max_guests.get(),
+            rsvp_opens_at: shown(plan.rsvp.opens_at()),
+            rsvp_closes_at: shown(plan.rsvp.closes_at()),
+            cancelled: plan.cancelled,
+        }
+    }
+}
+
 /// An event in a list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventBody {
@@ -69,10 +120,13 @@ pub struct EventBody {
     pub id: Uuid,
     /// 1 to 100 characters.
     pub name: String,
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`: the event's local date in its zone.
     pub date: NaiveDate,
     /// The organizer, or `null` once their account is deleted.
     pub organizer: Option<UserBody>,
+    /// Time, place, seats and RSVP window.
+    #[serde(flatten)]
+    pub plan: EventPlanBody,
 }
 
 impl From<&EventSummary> for EventBody {
@@ -82,8 +136,33 @@ impl From<&EventSummary> for EventBody {
             name: summary.event.name.to_string(),
             date: summary.event.date,
             organizer: summary.organizer.as_ref().map(UserBody::from),
+            plan: EventPlanBody::from(&summary.event),
         }
     }
+}
+
+/// How an event's answers split (attendances, not people).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountsBody {
+    /// Seated Going answers.
+    pub going: i64,
+    /// Maybe answers.
+    pub maybe: i64,
+    /// Not Going answers.
+    pub not_going: i64,
+    /// Going answers waiting for a seat.
+    pub waitlisted: i64,
+}
+
+/// An event's seats.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SeatsBody {
+    /// Seats in all, or `null` for no limit.
+    pub capacity: Option<u32>,
+    /// Seats taken: `1 + guests` over seated Going answers.
+    pub taken: u32,
+    /// Seats free (never below 0), or `null` for no limit.
+    pub left: Option<u32>,
 }
 
 /// One user's answer for an event.
@@ -94,6 +173,10 @@ pub struct AttendanceBody {
     /// `Going`, `Maybe` or `Not Going`.
     #[schema(value_type = String, example = "Going")]
     pub status: domain::AttendanceStatus,
+    /// The guests they bring.
+    pub guests: u32,
+    /// Their place in the waitlist (1 for the head), or `null` when not waiting.
+    pub waitlist_position: Option<u32>,
 }
 
 impl From<&AttendanceDetail> for AttendanceBody {
@@ -101,6 +184,8 @@ impl From<&AttendanceDetail> for AttendanceBody {
         Self {
             user: UserBody::from(&detail.user),
             status: detail.attendance.status,
+            guests: detail.attendance.guests.get(),
+            waitlist_position: detail.attendance.waitlist_position,
         }
     }
 }
@@ -116,8 +201,15 @@ pub struct EventDetailBody {
     pub date: NaiveDate,
     /// The organizer, or `null` once their account is deleted.
     pub organizer: Option<UserBody>,
+    /// Time, place, seats and RSVP window.
+    #[serde(flatten)]
+    pub plan: EventPlanBody,
     /// Every user's answer, oldest first.
     pub attendances: Vec<AttendanceBody>,
+    /// How the answers split.
+    pub counts: CountsBody,
+    /// The seats.
+    pub seats: SeatsBody,
 }
 
 impl From<&EventDetail> for EventDetailBody {
@@ -127,11 +219,29 @@ impl From<&EventDetail> for EventDetailBody {
             name: detail.event.name.to_string(),
             date: detail.event.date,
             organizer: detail.organizer.as_ref().map(UserBody::from),
+            plan: EventPlanBody::from(&detail.event),
             attendances: detail
                 .attendances
                 .iter()
                 .map(AttendanceBody::from)
                 .collect(),
+            counts: CountsBody {
+                going: detail.counts.going,
+                maybe: detail.counts.maybe,
+                not_going: detail.counts.not_going,
+                waitlisted: detail.counts.waitlisted,
+            },
+            seats: {
+                let seats = domain::seats::Seats {
+                    capacity: detail.event.plan.capacity.map(domain::Capacity::get),
+                    taken: detail.seats_taken,
+                };
+                SeatsBody {
+                    capacity: seats.capacity,
+                    taken: seats.taken,
+                    left: seats.left(),
+                }
+            },
         }
     }
 }

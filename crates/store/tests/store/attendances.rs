@@ -105,6 +105,7 @@ fn list_filters_by_status_and_pages(db: &TestDb) {
         status: Some(AttendanceStatus::Going),
         limit: Some(1),
         offset: 1,
+        ..AttendanceQuery::default()
     };
     let page_rows = store::attendances::list_for_event(&mut conn, party.id, &page).expect("page");
     assert_eq!(

@@ -73,6 +73,7 @@ fn full_and_partial_updates(db: &TestDb) {
             name: Some(EventName::parse("Replaced").expect("valid")),
             date: Some(day("2032-12-31")),
             organizer_id: Some(None),
+            plan: None,
         },
     )
     .expect("put");
@@ -148,6 +149,7 @@ fn bulk_creation_keeps_order_and_links(db: &TestDb) {
             name: EventName::parse(&format!("Bulk {i}")).expect("valid"),
             date: day("2030-01-01"),
             organizer_id: Some(host.id),
+            plan: Default::default(),
         })
         .collect();
     let ids = store::events::create_many(&mut conn, &new).expect("bulk events");

@@ -40,6 +40,7 @@ pub fn event(conn: &mut DbConnection, name: &str, date: &str, organizer: Option<
             name: EventName::parse(name).expect("valid name"),
             date: day(date),
             organizer_id: organizer,
+            plan: Default::default(),
         },
     )
     .expect("create event")

@@ -227,6 +227,7 @@ fn the_total_of_all_events_follows_every_write(db: &TestDb) {
             name: domain::EventName::parse(&format!("Bulk {i}")).expect("valid"),
             date: day("2030-02-01"),
             organizer_id: None,
+            plan: Default::default(),
         })
         .collect();
     store::events::create_many(&mut conn, &bulk).expect("bulk");

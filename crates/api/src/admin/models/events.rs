@@ -170,6 +170,7 @@ impl AdminModel for Events {
                 name,
                 date,
                 organizer_id: organizer,
+                plan: domain::EventPlan::default(),
             }),
             _ => None,
         };
@@ -187,6 +188,7 @@ impl AdminModel for Events {
             name: Some(new.name),
             date: Some(new.date),
             organizer_id: Some(new.organizer_id),
+            plan: None,
         };
         Ok(store::events::update(conn, before.id, &changes)?)
     }

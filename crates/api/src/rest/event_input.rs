@@ -1,0 +1,158 @@
+//! Reading an event from a request body: the Django version's `name` and
+//! `date`, and the plan fields (time, place, seats, RSVP window) with every
+//! rule of the contract. Fields left out keep their stored value (or the
+//! default, for a new event).
+
+use chrono::NaiveDate;
+use domain::{
+    Capacity, Event, EventName, EventPlan, Guests, RsvpWindow, Schedule, TimeZone, ValidationError,
+};
+use serde_json::{Map, Value};
+
+use crate::http::fields::Form;
+use crate::http::values::{boolean, date_time_or_null, integer, integer_or_null};
+use crate::ApiError;
+
+/// The writable fields of an event.
+#[derive(utoipa::ToSchema)]
+#[allow(
+    dead_code,
+    reason = "describes the request body for the OpenAPI document"
+)]
+pub(crate) struct EventInput {
+    /// 1 to 100 characters; surrounding whitespace is trimmed.
+    name: String,
+    /// `YYYY-MM-DD`, the event's date in its zone; may be left out when
+    /// `starts_at` is given, and is then `starts_at`'s local date.
+    date: Option<chrono::NaiveDate>,
+    /// At most 5,000 characters.
+    description: Option<String>,
+    /// At most 255 characters.
+    location: Option<String>,
+    /// An IANA zone name (default `UTC`).
+    #[schema(example = "Europe/Paris")]
+    timezone: Option<String>,
+    /// RFC 3339 with any offset or `Z`; its local date must be `date`.
+    starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// After `starts_at`, which it needs.
+    ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Seats in all, guests included (at least 1); `null` for no limit.
+    #[schema(minimum = 1)]
+    capacity: Option<u32>,
+    /// Guests one RSVP may bring (0 to 20; default 0).
+    #[schema(minimum = 0, maximum = 20)]
+    max_guests: Option<u32>,
+    /// RSVPs are refused before this.
+    rsvp_opens_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// RSVPs are refused from this on; after `rsvp_opens_at`.
+    rsvp_closes_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Calls the event off (on PUT and PATCH, by the organizer).
+    cancelled: Option<bool>,
+}
+
+/// An event as a request writes it.
+#[derive(Debug, Clone)]
+pub(crate) struct EventWrite {
+    /// The name, when given.
+    pub name: Option<EventName>,
+    /// The date, when given or derived from `starts_at`.
+    pub date: Option<NaiveDate>,
+    /// The whole plan: what was given over what was stored.
+    pub plan: EventPlan,
+}
+
+fn zone(raw: &Value) -> Result<TimeZone, ValidationError> {
+    match raw {
+        Value::String(s) => TimeZone::parse(s.trim()),
+        Value::Null => Err(ValidationError::Null),
+        other => TimeZone::parse(&other.to_string()),
+    }
+}
+
+fn capacity(raw: &Value) -> Result<Option<Capacity>, ValidationError> {
+    integer_or_null(raw)?.map(Capacity::new).transpose()
+}
+
+fn max_guests(raw: &Value) -> Result<Guests, ValidationError> {
+    Guests::new(integer(raw)?, Guests::MAX)
+}
+
+/// Reads an event from `data` over `current` (none for a new event). With
+/// `partial` (PATCH) nothing is required; `cancelled` is read only when
+/// `may_cancel` (an update, which only the organizer reaches).
+pub(crate) fn read_event(
+    data: &Map<String, Value>,
+    partial: bool,
+    current: Option<&Event>,
+    may_cancel: bool,
+) -> Result<EventWrite, ApiError> {
+    let mut form = Form::new(data, true);
+    let base = current.map(|event| event.plan.clone()).unwrap_or_default();
+    // Read as optional; what a full write requires is checked by hand, as
+    // `date` may be left out when `starts_at` is given.
+    let name = form.text("name", EventName::parse);
+    if !partial && !data.contains_key("name") {
+        form.refuse("name", ValidationError::Required);
+    }
+    let date = form.date("date");
+    let description = form.optional_text("description", 5000);
+    let location = form.optional_text("location", 255);
+    let timezone = form.optional("timezone", zone).unwrap_or(base.timezone);
+    let starts_given = form.optional("starts_at", date_time_or_null);
+    let starts_at = starts_given.unwrap_or(base.schedule.starts_at());
+    let ends_at = form
+        .optional("ends_at", date_time_or_null)
+        .unwrap_or(base.schedule.ends_at());
+    let capacity = form.optional("capacity", capacity).unwrap_or(base.capacity);
+    let max_guests = form
+        .optional("max_guests", max_guests)
+        .unwrap_or(base.max_guests);
+    let opens_at = form
+        .optional("rsvp_opens_at", date_time_or_null)
+        .unwrap_or(base.rsvp.opens_at());
+    let closes_at = form
+        .optional("rsvp_closes_at", date_time_or_null)
+        .unwrap_or(base.rsvp.closes_at());
+    let cancelled = match may_cancel {
+        true => form
+            .optional("cancelled", boolean)
+            .unwrap_or(base.cancelled),
+        false => base.cancelled,
+    };
+
+    // `date` may be left out when `starts_at` is given: it is then its local date.
+    let given_start = starts_given.flatten();
+    let date = match (date, given_start) {
+        (Some(date), _) => Some(date),
+        (None, Some(start)) if !data.contains_key("date") => Some(timezone.local_date(start)),
+        (None, _) => {
+            if !partial && !data.contains_key("date") {
+                form.refuse("date", ValidationError::Required);
+            }
+            None
+        }
+    };
+    if let (Some(start), Some(day)) = (starts_at, date.or(current.map(|e| e.date))) {
+        if timezone.local_date(start) != day && form.errors.messages("starts_at").is_empty() {
+            form.refuse("starts_at", ValidationError::OffDate);
+        }
+    }
+    let schedule = Schedule::new(starts_at, ends_at)
+        .map_err(|e| form.refuse("ends_at", e))
+        .unwrap_or_default();
+    let rsvp = RsvpWindow::new(opens_at, closes_at)
+        .map_err(|e| form.refuse("rsvp_closes_at", e))
+        .unwrap_or_default();
+    let plan = EventPlan {
+        description: description.unwrap_or(base.description),
+        location: location.unwrap_or(base.location),
+        timezone,
+        schedule,
+        capacity,
+        max_guests,
+        rsvp,
+        cancelled,
+    };
+    form.finish()?;
+    Ok(EventWrite { name, date, plan })
+}

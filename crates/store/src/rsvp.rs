@@ -1,0 +1,192 @@
+//! An answer to an event (`change_attendee_status`) under the seat rules:
+//! one operation, in one transaction under the event's lock (see
+//! [`crate::seats`]), that seats, queues or frees and promotes.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use domain::seats::{place, resize, Placement};
+use domain::{Attendance, AttendanceStatus, EventId, Guests, RsvpRefusal, UserId};
+
+use crate::rows::{AttendanceRow, ATTENDANCE_COLUMNS};
+use crate::schema::attendances;
+use crate::seats::{self, PromotionMail};
+use crate::sql_types::DbUuid;
+use crate::time::to_db;
+use crate::{write_transaction, DbConnection, StoreError};
+
+/// What a user answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answer {
+    /// Going, Maybe or Not Going.
+    pub status: AttendanceStatus,
+    /// The guests they bring.
+    pub guests: Guests,
+}
+
+/// Which of the event's rules an answer is held to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checks {
+    /// Everything: cancelled events and the RSVP window refuse, and guests
+    /// are bounded by the event's `max_guests` (an attendee's answer).
+    All,
+    /// Only the seats (staff correcting an answer in the admin).
+    SeatsOnly,
+}
+
+/// Why an answer was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum RsvpError {
+    /// Cancelled, or outside the RSVP window.
+    #[error(transparent)]
+    Refused(RsvpRefusal),
+    /// More guests than the event allows.
+    #[error("Ensure this value is less than or equal to {max}.")]
+    TooManyGuests {
+        /// The event's `max_guests`.
+        max: u32,
+    },
+    /// A seated attendee asked for more guests than fit; they keep their seat.
+    #[error("Only {left} seats are left.")]
+    NotEnoughSeats {
+        /// The seats left.
+        left: u32,
+    },
+    /// The database failed, or the event or user is gone.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<diesel::result::Error> for RsvpError {
+    fn from(err: diesel::result::Error) -> Self {
+        Self::Store(err.into())
+    }
+}
+
+/// The answer as stored, and how many waiting attendees it seated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The user's attendance, with its waitlist position.
+    pub attendance: Attendance,
+    /// Attendees promoted from the waitlist by this answer.
+    pub promoted: usize,
+}
+
+/// Takes the user's answer for the event in its own write transaction.
+pub fn answer(
+    conn: &mut DbConnection,
+    event_id: EventId,
+    user_id: UserId,
+    answer: Answer,
+    mail: PromotionMail,
+) -> Result<Outcome, RsvpError> {
+    write_transaction(conn, |conn| {
+        apply(
+            conn,
+            event_id,
+            user_id,
+            answer,
+            Checks::All,
+            mail,
+            crate::now(),
+        )
+    })
+}
+
+/// The user's row for the event, if they answered before.
+fn current(
+    conn: &mut DbConnection,
+    event_id: EventId,
+    user_id: UserId,
+) -> Result<Option<(i64, AttendanceRow)>, StoreError> {
+    Ok(attendances::table
+        .filter(attendances::user_id.eq(user_id.0))
+        .filter(attendances::event_id.eq(DbUuid(event_id.0)))
+        .select((attendances::id, ATTENDANCE_COLUMNS))
+        .first::<(i64, AttendanceRow)>(conn)
+        .optional()?)
+}
+
+/// Takes the answer inside the caller's write transaction (which must not
+/// have written to the event's seats before): locks the event, checks the
+/// rules, seats or queues or frees, then promotes.
+pub fn apply(
+    conn: &mut DbConnection,
+    event_id: EventId,
+    user_id: UserId,
+    answer: Answer,
+    checks: Checks,
+    mail: PromotionMail,
+    now: DateTime<Utc>,
+) -> Result<Outcome, RsvpError> {
+    let event = seats::lock_event(conn, event_id)?;
+    if checks == Checks::All {
+        if event.plan.cancelled {
+            return Err(RsvpError::Refused(RsvpRefusal::Cancelled));
+        }
+        event.plan.rsvp.check(now).map_err(RsvpError::Refused)?;
+        if answer.guests > event.plan.max_guests {
+            let max = event.plan.max_guests.get();
+            return Err(RsvpError::TooManyGuests { max });
+        }
+    }
+    let before = current(conn, event_id, user_id)?;
+    let was_seated = before.as_ref().is_some_and(|(_, row)| {
+        row.status == AttendanceStatus::Going.as_str() && row.waitlist_seq.is_none()
+    });
+    let waiting_place = before.as_ref().and_then(|(_, row)| row.waitlist_seq);
+    let place_key = match answer.status {
+        AttendanceStatus::Going if was_seated => {
+            let current_party = before
+                .as_ref()
+                .map_or(1, |(_, row)| 1 + u32::try_from(row.guests).unwrap_or(0));
+            let seats_now = seats::seats(conn, &event)?;
+            resize(seats_now, current_party, answer.guests.party())
+                .map_err(|refused| RsvpError::NotEnoughSeats { left: refused.left })?;
+            None
+        }
+        // Answering Going again keeps one's place in the queue.
+        AttendanceStatus::Going if waiting_place.is_some() => waiting_place,
+        AttendanceStatus::Going => {
+            let seats_now = seats::seats(conn, &event)?;
+            let waiting = seats::waiting(conn, event_id)?;
+            match place(seats_now, waiting, answer.guests.party()) {
+                Placement::Seated => None,
+                Placement::Waitlisted => Some(seats::next_place(conn, event_id)?),
+            }
+        }
+        AttendanceStatus::Maybe | AttendanceStatus::NotGoing => None,
+    };
+    let at = to_db(now);
+    let guests = crate::rows::guests_to_db(answer.guests);
+    match before {
+        Some((id, _)) => {
+            diesel::update(attendances::table.find(id))
+                .set((
+                    attendances::status.eq(answer.status.as_str()),
+                    attendances::guests.eq(guests),
+                    attendances::waitlist_seq.eq(place_key),
+                    attendances::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+        }
+        None => {
+            diesel::insert_into(attendances::table)
+                .values(&AttendanceRow {
+                    user_id: user_id.0,
+                    event_id: DbUuid(event_id.0),
+                    status: answer.status.as_str().to_owned(),
+                    created_at: at,
+                    updated_at: at,
+                    guests,
+                    waitlist_seq: place_key,
+                })
+                .execute(conn)?;
+        }
+    }
+    let promoted = seats::promote(conn, &event, mail, now)?;
+    let attendance = crate::attendances::get(conn, user_id, event_id)?;
+    Ok(Outcome {
+        attendance,
+        promoted,
+    })
+}

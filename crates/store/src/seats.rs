@@ -1,0 +1,172 @@
+//! Seats and the waitlist of an event, under the event's lock.
+//!
+//! Every change that can take or free a seat runs in one write transaction
+//! that first locks the event: on PostgreSQL with `SELECT ... FOR UPDATE` on
+//! its row, on SQLite by the writer lock `BEGIN IMMEDIATE` takes (see
+//! [`crate::write_transaction`]). Counting seats, joining the queue and
+//! promoting from it therefore never interleave with another change to the
+//! same event, in this process or any other.
+//!
+//! The queue is ordered by `waitlist_seq`, one past the event's largest,
+//! taken under the lock, so two parties never share a place; a unique index
+//! on `(event_id, waitlist_seq)` guards it too. Positions (1 for the head)
+//! are ranks in that order, so they close up by themselves.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::{count_star, max, sum};
+use diesel::prelude::*;
+use domain::seats::{promotions, Seats};
+use domain::{AttendanceStatus, Event, EventId, User};
+
+use crate::events::EventChanges;
+use crate::outbox::NewMessage;
+use crate::rows::{EventRow, UserRow, USER_COLUMNS};
+use crate::schema::{attendances, events, users};
+use crate::sql_types::DbUuid;
+use crate::{DbConnection, StoreResult};
+
+/// Writes the mail telling a promoted attendee they have a seat, or `None`
+/// for no mail (the store does not word mail; the mailer does).
+pub type PromotionMail = fn(&Event, &User) -> Option<NewMessage>;
+
+/// Locks the event against other seat changes until the transaction ends,
+/// and returns it as it is now.
+pub fn lock_event(conn: &mut DbConnection, id: EventId) -> StoreResult<Event> {
+    match conn {
+        DbConnection::Pg(pg) => events::table
+            .find(DbUuid(id.0))
+            .for_update()
+            .first::<EventRow>(pg)?
+            .try_into(),
+        // BEGIN IMMEDIATE already holds the database's one writer lock.
+        DbConnection::Sqlite(_) => crate::events::get(conn, id),
+    }
+}
+
+/// The seats of the event: its capacity and the seats its seated Going
+/// parties take (`1 + guests` each).
+pub fn seats(conn: &mut DbConnection, event: &Event) -> StoreResult<Seats> {
+    let (parties, guests): (i64, Option<i64>) = attendances::table
+        .filter(attendances::event_id.eq(DbUuid(event.id.0)))
+        .filter(attendances::status.eq(AttendanceStatus::Going.as_str()))
+        .filter(attendances::waitlist_seq.is_null())
+        .select((count_star(), sum(attendances::guests)))
+        .first(conn)?;
+    let taken = parties.saturating_add(guests.unwrap_or(0));
+    Ok(Seats {
+        capacity: event.plan.capacity.map(domain::Capacity::get),
+        taken: u32::try_from(taken).unwrap_or(u32::MAX),
+    })
+}
+
+/// A party waiting for a seat.
+struct Waiting {
+    attendance_id: i64,
+    guests: i32,
+    user: UserRow,
+}
+
+/// The event's queue, head first.
+fn queue(conn: &mut DbConnection, event_id: EventId) -> StoreResult<Vec<Waiting>> {
+    let rows = attendances::table
+        .inner_join(users::table)
+        .filter(attendances::event_id.eq(DbUuid(event_id.0)))
+        .filter(attendances::waitlist_seq.is_not_null())
+        .order(attendances::waitlist_seq)
+        .select((attendances::id, attendances::guests, USER_COLUMNS))
+        .load::<(i64, i32, UserRow)>(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(attendance_id, guests, user)| Waiting {
+            attendance_id,
+            guests,
+            user,
+        })
+        .collect())
+}
+
+/// How many parties wait at the event.
+pub fn waiting(conn: &mut DbConnection, event_id: EventId) -> StoreResult<usize> {
+    let count: i64 = attendances::table
+        .filter(attendances::event_id.eq(DbUuid(event_id.0)))
+        .filter(attendances::waitlist_seq.is_not_null())
+        .count()
+        .get_result(conn)?;
+    Ok(usize::try_from(count).unwrap_or(usize::MAX))
+}
+
+/// The key of a new place at the tail of the event's queue. Call under the
+/// event's lock: that is what makes it unique.
+pub fn next_place(conn: &mut DbConnection, event_id: EventId) -> StoreResult<i64> {
+    let largest: Option<i64> = attendances::table
+        .filter(attendances::event_id.eq(DbUuid(event_id.0)))
+        .select(max(attendances::waitlist_seq))
+        .first(conn)?;
+    Ok(largest.unwrap_or(0) + 1)
+}
+
+/// Each waiting party's position (1 for the head), by its queue key.
+pub fn positions(conn: &mut DbConnection, event_id: EventId) -> StoreResult<HashMap<i64, u32>> {
+    let keys: Vec<Option<i64>> = attendances::table
+        .filter(attendances::event_id.eq(DbUuid(event_id.0)))
+        .filter(attendances::waitlist_seq.is_not_null())
+        .order(attendances::waitlist_seq)
+        .select(attendances::waitlist_seq)
+        .load(conn)?;
+    Ok(keys.into_iter().flatten().zip(1..).collect())
+}
+
+/// Seats the head of the queue while its party fits, strictly in order,
+/// and writes each promoted attendee's mail to the outbox. Call under the
+/// event's lock, after any change that may free seats. Returns how many
+/// were promoted.
+pub fn promote(
+    conn: &mut DbConnection,
+    event: &Event,
+    mail: PromotionMail,
+    now: DateTime<Utc>,
+) -> StoreResult<usize> {
+    if event.plan.cancelled {
+        return Ok(0);
+    }
+    let seats = seats(conn, event)?;
+    if seats.left() == Some(0) {
+        return Ok(0);
+    }
+    let queue = queue(conn, event.id)?;
+    let sizes: Vec<u32> = queue
+        .iter()
+        .map(|w| 1 + u32::try_from(w.guests).unwrap_or(0))
+        .collect();
+    let promoted = promotions(seats, &sizes);
+    for waiting in queue.into_iter().take(promoted) {
+        diesel::update(attendances::table.find(waiting.attendance_id))
+            .set((
+                attendances::waitlist_seq.eq(None::<i64>),
+                attendances::updated_at.eq(crate::time::to_db(now)),
+            ))
+            .execute(conn)?;
+        let user = User::try_from(waiting.user)?;
+        if let Some(message) = mail(event, &user) {
+            crate::outbox::enqueue(conn, &message, now)?;
+        }
+    }
+    Ok(promoted)
+}
+
+/// Changes the event under its lock and, as a capacity raised or removed
+/// frees seats, promotes the waitlist in the same transaction. Call inside
+/// a write transaction. Returns the event and how many were promoted.
+pub fn update_event(
+    conn: &mut DbConnection,
+    id: EventId,
+    changes: &EventChanges,
+    mail: PromotionMail,
+) -> StoreResult<(Event, usize)> {
+    lock_event(conn, id)?;
+    let event = crate::events::update(conn, id, changes)?;
+    let promoted = promote(conn, &event, mail, crate::now())?;
+    Ok((event, promoted))
+}

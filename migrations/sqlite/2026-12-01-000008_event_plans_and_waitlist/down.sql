@@ -1,0 +1,13 @@
+DROP INDEX attendances_event_waitlist;
+ALTER TABLE attendances DROP COLUMN waitlist_seq;
+ALTER TABLE attendances DROP COLUMN guests;
+ALTER TABLE events DROP COLUMN cancelled;
+ALTER TABLE events DROP COLUMN rsvp_closes_at;
+ALTER TABLE events DROP COLUMN rsvp_opens_at;
+ALTER TABLE events DROP COLUMN max_guests;
+ALTER TABLE events DROP COLUMN capacity;
+ALTER TABLE events DROP COLUMN ends_at;
+ALTER TABLE events DROP COLUMN starts_at;
+ALTER TABLE events DROP COLUMN timezone;
+ALTER TABLE events DROP COLUMN location;
+ALTER TABLE events DROP COLUMN description;
