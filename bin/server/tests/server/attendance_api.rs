@@ -42,7 +42,9 @@ fn change_status_upserts_the_callers_answer(db: &TestDb) {
             .json();
         assert_eq!(
             detail["attendances"],
-            json!([with_seat_defaults(json!({ "user": user, "status": "Maybe" }))]),
+            json!([with_seat_defaults(
+                json!({ "user": user, "status": "Maybe" })
+            )]),
             "one row, last answer"
         );
 

@@ -1,0 +1,176 @@
+//! The waitlist under concurrency, over HTTP, against two servers sharing
+//! one database (each with its own pool, as two processes would): many
+//! answers at once never overbook, never skip the queue and never give two
+//! parties one place.
+
+use domain::{AttendanceStatus, EventId};
+use futures_util::future::join_all;
+use serde_json::json;
+use store::attendances::AttendanceQuery;
+use store::testing::TestDb;
+
+use crate::helpers::{run, settings, TestApp, SECRET};
+use crate::seats_api::{answer, event_with};
+
+const USERS: usize = 200;
+const CAPACITY: u32 = 50;
+const LEAVING: usize = 30;
+const ROUNDS: usize = 3;
+
+/// A second server on the same database with a pool of its own.
+fn second_server(db: &TestDb) -> TestApp {
+    let url = store::DatabaseUrl::parse(db.url()).expect("url");
+    let pool = store::build_pool(&url, store::PoolOptions::default()).expect("pool");
+    let args = [
+        "--database-url",
+        db.url(),
+        "--secret-key",
+        SECRET,
+        "--bcrypt-cost",
+        "4",
+        "--email-worker",
+        "false",
+    ];
+    TestApp::spawn_with(pool, &settings(&args))
+}
+
+/// The seated and the waiting (username, position) of the event, from the store.
+fn split(db: &TestDb, event: EventId) -> (Vec<String>, Vec<(String, u32)>) {
+    let all =
+        store::attendances::list_for_event(&mut db.conn(), event, &AttendanceQuery::default())
+            .expect("attendances");
+    let seated = all
+        .iter()
+        .filter(|a| {
+            a.attendance.status == AttendanceStatus::Going
+                && a.attendance.waitlist_position.is_none()
+        })
+        .map(|a| a.user.username.to_string())
+        .collect();
+    let mut waiting: Vec<(String, u32)> = all
+        .iter()
+        .filter_map(|a| {
+            a.attendance
+                .waitlist_position
+                .map(|p| (a.user.username.to_string(), p))
+        })
+        .collect();
+    waiting.sort_by_key(|(_, position)| *position);
+    (seated, waiting)
+}
+
+/// The invariants after every step: seats taken within the capacity, the
+/// queue numbered 1..=n without gaps or repeats, and no free seat while
+/// someone waits (every party here is one person).
+fn check_invariants(db: &TestDb, event: EventId) -> (Vec<String>, Vec<(String, u32)>) {
+    let (seated, waiting) = split(db, event);
+    assert!(
+        seated.len() <= CAPACITY as usize,
+        "overbooked: {} seated",
+        seated.len()
+    );
+    let positions: Vec<u32> = waiting.iter().map(|(_, p)| *p).collect();
+    let expected: Vec<u32> = (1..=u32::try_from(waiting.len()).expect("small")).collect();
+    assert_eq!(positions, expected, "positions 1..=n, no gap, no repeat");
+    if !waiting.is_empty() {
+        assert_eq!(
+            seated.len(),
+            CAPACITY as usize,
+            "a seat is free while someone waits"
+        );
+    }
+    (seated, waiting)
+}
+
+fn two_hundred_answers_at_once_fill_fifty_seats_exactly(db: &TestDb) {
+    run(async {
+        let first = TestApp::spawn_with_args(db, &["--email-worker", "false"]);
+        let second = second_server(db);
+        first.register("host").await;
+        let host = first.token("host").await;
+        let names: Vec<String> = (0..USERS).map(|i| format!("fan{i:03}")).collect();
+        join_all(names.iter().map(|name| first.register(name))).await;
+        let tokens: Vec<String> = join_all(names.iter().map(|name| second.token(name))).await;
+
+        for round in 0..ROUNDS {
+            let event = event_with(&first, &host, json!({ "capacity": CAPACITY })).await;
+            let event_id: EventId = event.parse().expect("uuid");
+            // Everyone at once, alternating between the two servers.
+            let going = tokens.iter().enumerate().map(|(i, token)| {
+                let app = if i % 2 == 0 { &first } else { &second };
+                answer(app, &event, token, json!({ "status": "Going" }))
+            });
+            let replies = join_all(going).await;
+            assert!(
+                replies.iter().all(|(status, _)| *status == 200),
+                "round {round}: every answer taken"
+            );
+            let seated_replies = replies
+                .iter()
+                .filter(|(_, body)| body["waitlist_position"].is_null())
+                .count();
+            assert_eq!(
+                seated_replies, CAPACITY as usize,
+                "round {round}: answers saying 'seated'"
+            );
+            let (seated, waiting) = check_invariants(db, event_id);
+            assert_eq!(
+                (seated.len(), waiting.len()),
+                (CAPACITY as usize, USERS - CAPACITY as usize)
+            );
+
+            // Thirty seated attendees leave at once; the head thirty take their seats, in order.
+            let leavers: Vec<&String> = seated.iter().take(LEAVING).collect();
+            let heads: Vec<String> = waiting
+                .iter()
+                .take(LEAVING)
+                .map(|(name, _)| name.clone())
+                .collect();
+            let rest: Vec<String> = waiting
+                .iter()
+                .skip(LEAVING)
+                .map(|(name, _)| name.clone())
+                .collect();
+            let leaving = leavers.iter().enumerate().map(|(i, name)| {
+                let index = names.iter().position(|n| n == *name).expect("known");
+                let app = if i % 2 == 0 { &second } else { &first };
+                answer(
+                    app,
+                    &event,
+                    &tokens[index],
+                    json!({ "status": "Not Going" }),
+                )
+            });
+            let left = join_all(leaving).await;
+            assert!(
+                left.iter().all(|(status, _)| *status == 200),
+                "round {round}: every leaver answered"
+            );
+            let (seated_now, waiting_now) = check_invariants(db, event_id);
+            for head in &heads {
+                assert!(
+                    seated_now.contains(head),
+                    "round {round}: {head} was at the head and is seated"
+                );
+            }
+            let still_waiting: Vec<String> =
+                waiting_now.iter().map(|(name, _)| name.clone()).collect();
+            assert_eq!(
+                still_waiting, rest,
+                "round {round}: the rest keep their order, renumbered"
+            );
+            let detail = first.get(&format!("/api/events/{event}/")).await.json();
+            assert_eq!(
+                detail["seats"],
+                json!({ "capacity": CAPACITY, "taken": CAPACITY, "left": 0 })
+            );
+            assert_eq!(
+                detail["counts"]["waitlisted"],
+                USERS - CAPACITY as usize - LEAVING
+            );
+            assert_eq!(detail["counts"]["not_going"], LEAVING);
+        }
+    });
+}
+
+store::backend_tests!(two_hundred_answers_at_once_fill_fifty_seats_exactly);
