@@ -92,6 +92,19 @@ pub struct EventPlan {
     pub cancelled: bool,
 }
 
+impl EventPlan {
+    /// Checks that a timed event starts on `date` in its zone (its date is
+    /// a local calendar date).
+    pub fn check_date(&self, date: NaiveDate) -> Result<(), crate::ValidationError> {
+        match self.schedule.starts_at() {
+            Some(start) if self.timezone.local_date(start) != date => {
+                Err(crate::ValidationError::OffDate)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// How an event's attendances split, as EventDetail counts them
 /// (attendances, not people).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

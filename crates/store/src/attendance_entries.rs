@@ -43,11 +43,15 @@ pub struct EntryFilter {
     pub date_after: Option<NaiveDate>,
     /// Events on or before this date.
     pub date_before: Option<NaiveDate>,
+    /// Only Going answers waiting for a seat (`true`), or only the others.
+    pub waitlisted: Option<bool>,
 }
 
 /// A field attendance entries can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntrySortField {
+    /// The place in the event's waitlist (the waiting first, in queue order).
+    Waitlist,
     /// The username.
     User,
     /// The event's name.
@@ -72,6 +76,11 @@ fn filtered(filter: &EntryFilter) -> diesel::dsl::IntoBoxed<'static, Joined, Mul
     if let Some(event) = filter.event {
         query = query.filter(attendances::event_id.eq(DbUuid(event.0)));
     }
+    query = match filter.waitlisted {
+        Some(true) => query.filter(attendances::waitlist_seq.is_not_null()),
+        Some(false) => query.filter(attendances::waitlist_seq.is_null()),
+        None => query,
+    };
     if let Some(status) = filter.status {
         query = query.filter(attendances::status.eq(status.as_str()));
     }
@@ -93,6 +102,31 @@ fn filtered(filter: &EntryFilter) -> diesel::dsl::IntoBoxed<'static, Joined, Mul
 }
 
 type EntryRow = (i64, AttendanceRow, UserRow, EventRow);
+
+/// The entries of `rows`, waiting ones with their place in their event's
+/// queue (one query per event with someone waiting on the page).
+fn with_positions(
+    conn: &mut DbConnection,
+    rows: Vec<EntryRow>,
+) -> StoreResult<Vec<AttendanceEntry>> {
+    let mut queues: std::collections::HashMap<uuid::Uuid, std::collections::HashMap<i64, u32>> =
+        Default::default();
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (event_id, key) = (row.1.event_id.0, row.1.waitlist_seq);
+        let mut entry = into_entry(row)?;
+        if let Some(key) = key {
+            if !queues.contains_key(&event_id) {
+                let positions = crate::seats::positions(conn, EventId(event_id))?;
+                queues.insert(event_id, positions);
+            }
+            entry.attendance.waitlist_position =
+                queues.get(&event_id).and_then(|q| q.get(&key)).copied();
+        }
+        entries.push(entry);
+    }
+    Ok(entries)
+}
 
 fn into_entry((id, attendance, user, event): EntryRow) -> StoreResult<AttendanceEntry> {
     Ok(AttendanceEntry {
@@ -138,6 +172,16 @@ pub fn page(
         .limit(query.limit)
         .offset(query.offset);
     select = match query.order {
+        Some((EntrySortField::Waitlist, false)) => select.order((
+            attendances::waitlist_seq.is_null(),
+            attendances::event_id,
+            attendances::waitlist_seq,
+        )),
+        Some((EntrySortField::Waitlist, true)) => select.order((
+            attendances::waitlist_seq.is_null(),
+            attendances::event_id,
+            attendances::waitlist_seq.desc(),
+        )),
         Some((EntrySortField::User, false)) => select.order(users::username.asc()),
         Some((EntrySortField::User, true)) => select.order(users::username.desc()),
         Some((EntrySortField::Event, false)) => select.order(events::name.asc()),
@@ -151,12 +195,7 @@ pub fn page(
     let rows = select
         .then_order_by(attendances::id.desc())
         .load::<EntryRow>(conn)?;
-    Ok((
-        total,
-        rows.into_iter()
-            .map(into_entry)
-            .collect::<StoreResult<_>>()?,
-    ))
+    Ok((total, with_positions(conn, rows)?))
 }
 
 /// The distinct dates of the events of matching attendances, in order.
@@ -184,7 +223,24 @@ pub fn get(conn: &mut DbConnection, id: i64) -> StoreResult<AttendanceEntry> {
             events::all_columns,
         ))
         .first::<EntryRow>(conn)?;
-    into_entry(row)
+    with_positions(conn, vec![row])?
+        .pop()
+        .ok_or(crate::StoreError::NotFound)
+}
+
+/// The entry of this user for this event, if they answered.
+pub fn find(
+    conn: &mut DbConnection,
+    user: UserId,
+    event: EventId,
+) -> StoreResult<Option<AttendanceEntry>> {
+    let id: Option<i64> = attendances::table
+        .filter(attendances::user_id.eq(user.0))
+        .filter(attendances::event_id.eq(DbUuid(event.0)))
+        .select(attendances::id)
+        .first(conn)
+        .optional()?;
+    id.map(|id| get(conn, id)).transpose()
 }
 
 /// An entry's values: who answers what for which event.

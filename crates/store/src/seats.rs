@@ -170,3 +170,48 @@ pub fn update_event(
     let promoted = promote(conn, &event, mail, crate::now())?;
     Ok((event, promoted))
 }
+
+/// Deletes one attendance and, if it held a seat, promotes its event's
+/// waitlist, under the event's lock. Call inside a write transaction.
+/// Returns how many were promoted.
+pub fn delete_attendance(
+    conn: &mut DbConnection,
+    attendance_id: i64,
+    mail: PromotionMail,
+) -> StoreResult<usize> {
+    let entry = crate::attendance_entries::get(conn, attendance_id)?;
+    let event = lock_event(conn, entry.event.id)?;
+    crate::attendance_entries::delete(conn, attendance_id)?;
+    promote(conn, &event, mail, crate::now())
+}
+
+/// Deletes a user; the seats their attendances held are given to the
+/// waitlists of those events, each under its lock (taken in id order, so
+/// two such deletions cannot deadlock). Call inside a write transaction.
+/// Returns how many were promoted.
+pub fn delete_user(
+    conn: &mut DbConnection,
+    user_id: domain::UserId,
+    mail: PromotionMail,
+) -> StoreResult<usize> {
+    let mut seated_at: Vec<uuid::Uuid> = attendances::table
+        .filter(attendances::user_id.eq(user_id.0))
+        .filter(attendances::status.eq(AttendanceStatus::Going.as_str()))
+        .filter(attendances::waitlist_seq.is_null())
+        .select(attendances::event_id)
+        .load::<DbUuid>(conn)?
+        .into_iter()
+        .map(|id| id.0)
+        .collect();
+    seated_at.sort_unstable();
+    let events = seated_at
+        .into_iter()
+        .map(|id| lock_event(conn, EventId(id)))
+        .collect::<StoreResult<Vec<Event>>>()?;
+    crate::users::delete(conn, user_id)?;
+    let mut promoted = 0;
+    for event in &events {
+        promoted += promote(conn, event, mail, crate::now())?;
+    }
+    Ok(promoted)
+}

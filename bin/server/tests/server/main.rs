@@ -9,6 +9,7 @@ mod accounts_api;
 mod admin_actions;
 mod admin_client;
 mod admin_pages;
+mod admin_seats;
 mod admin_site;
 mod attendance_api;
 mod browser;

@@ -1,15 +1,14 @@
 //! Attendances in the admin: every user's answer for every event.
 
 use chrono::NaiveDate;
-use domain::{AttendanceStatus, User};
+use domain::{AttendanceStatus, EventId, Guests, User, UserId};
 use maud::html;
-use store::attendance_entries::{
-    AttendanceEntry, EntryFilter, EntryQuery, EntrySortField, EntryValues,
-};
+use store::attendance_entries::{AttendanceEntry, EntryFilter, EntryQuery, EntrySortField};
+use store::rsvp::{self, Answer, Checks, RsvpError};
 use store::{DbConnection, OptionalExt, StoreError, StoreResult};
 
 use crate::admin::site::changelog::ObjectType;
-use crate::admin::site::choices::{EVENTS, STATUSES, USERS};
+use crate::admin::site::choices::{yes_no_value, EVENTS, STATUSES, USERS, YES_NO};
 use crate::admin::site::fields::{Field, Widget};
 use crate::admin::site::forms::{FormErrors, FormValues, Reader, INVALID_CHOICE};
 use crate::admin::site::model::sort_keys;
@@ -39,15 +38,35 @@ static STATUS: Field<Attendances> =
     })
     .required();
 
-static FIELDS: [&Field<Attendances>; 3] = [&USER, &EVENT, &STATUS];
+static GUESTS: Field<Attendances> = Field::<Attendances>::new(
+    "guests",
+    "Guests",
+    Widget::Number {
+        min: 0,
+        max: Guests::MAX,
+    },
+    |entry| entry.attendance.guests.get().to_string(),
+)
+.help("Seats the answer takes besides its own; the event's seats bound it.");
+
+static FIELDS: [&Field<Attendances>; 4] = [&USER, &EVENT, &STATUS, &GUESTS];
+
+/// A checked answer: who, for which event, what.
+pub(crate) struct Entry {
+    user: UserId,
+    event: EventId,
+    answer: Answer,
+}
 
 static BY_STATUS: Sidebar = Sidebar::new("status", "status", STATUSES);
 static BY_USER: Sidebar = Sidebar::new("user", "user", USERS);
 static BY_EVENT: Sidebar = Sidebar::new("event", "event", EVENTS);
+static BY_WAITLISTED: Sidebar = Sidebar::new("waitlisted", "waitlisted", YES_NO);
 
 const DUPLICATE: &str = "Attendance with this User and Event already exists.";
 
 sort_keys!(EntrySortField {
+    Waitlist => "waitlist",
     User => "user",
     Event => "event",
     Date => "date",
@@ -65,7 +84,7 @@ fn entry_filter(query: &ListQuery<Attendances>) -> EntryFilter {
 
 impl AdminList for Attendances {
     const OBJECT: ObjectType = ObjectType::Attendance;
-    const SIDEBAR: &'static [&'static Sidebar] = &[&BY_STATUS, &BY_USER, &BY_EVENT];
+    const SIDEBAR: &'static [&'static Sidebar] = &[&BY_STATUS, &BY_WAITLISTED, &BY_USER, &BY_EVENT];
     const SEARCH_LABEL: Option<&'static str> = Some("Search by username or event name");
     const DATE_HIERARCHY: bool = true;
     type Row = AttendanceEntry;
@@ -77,6 +96,7 @@ impl AdminList for Attendances {
             user: BY_USER.chosen(params),
             event: BY_EVENT.chosen(params),
             status: BY_STATUS.chosen(params),
+            waitlisted: yes_no_value(params.get(BY_WAITLISTED.key)),
             ..EntryFilter::default()
         }
     }
@@ -104,6 +124,10 @@ impl AdminList for Attendances {
                 EntrySortField::Status,
                 |row, _| html! { (row.attendance.status) },
             ),
+            Column::<Self>::plain("Guests", |row, _| html! { (row.attendance.guests.get()) }),
+            sorted("Waitlist", EntrySortField::Waitlist, |row, _| {
+                html! { @if let Some(place) = row.attendance.waitlist_position { "#" (place) } @else { "-" } }
+            }),
         ]
     }
 
@@ -123,7 +147,12 @@ impl AdminList for Attendances {
             conn,
             &EntryQuery {
                 filter: entry_filter(query),
-                order: query.sort,
+                // The waitlist alone lists in queue order unless sorted otherwise.
+                order: query.sort.or(query
+                    .filter
+                    .waitlisted
+                    .filter(|waiting| *waiting)
+                    .map(|_| (EntrySortField::Waitlist, false))),
                 limit: query.limit,
                 offset: query.offset,
             },
@@ -135,38 +164,67 @@ impl AdminList for Attendances {
     }
 }
 
-/// Checks that the chosen user and event exist, then saves with `write`;
-/// a second answer for the same user and event is refused on the form.
-fn save(
+/// Checks that the chosen user and event exist and have no other answer.
+fn check_choices(
     conn: &mut DbConnection,
-    answer: &EntryValues,
-    write: impl FnOnce(&mut DbConnection) -> StoreResult<i64>,
-) -> Result<AttendanceEntry, Refusal> {
+    entry: &Entry,
+    moving_from: Option<i64>,
+) -> Result<(), Refusal> {
     let mut errors = FormErrors::default();
-    if store::users::get(conn, answer.user).optional()?.is_none() {
+    if store::users::get(conn, entry.user).optional()?.is_none() {
         errors.add(&USER, INVALID_CHOICE);
     }
-    if store::events::get(conn, answer.event).optional()?.is_none() {
+    if store::events::get(conn, entry.event).optional()?.is_none() {
         errors.add(&EVENT, INVALID_CHOICE);
     }
-    if !errors.is_empty() {
-        return Err(Refusal::Invalid(errors));
-    }
-    match write(conn) {
-        Ok(id) => Ok(store::attendance_entries::get(conn, id)?),
-        Err(StoreError::Conflict(_)) => {
-            let mut errors = FormErrors::default();
+    if errors.is_empty() {
+        let other = store::attendance_entries::find(conn, entry.user, entry.event)?;
+        if other.is_some_and(|other| Some(other.id) != moving_from) {
             errors.add_general(DUPLICATE);
-            Err(Refusal::Invalid(errors))
         }
-        Err(other) => Err(other.into()),
     }
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(Refusal::Invalid(errors)),
+    }
+}
+
+/// Takes the answer under the seat rules (staff are not held to the RSVP
+/// window or the event's guest limit, only to its seats).
+fn answer(conn: &mut DbConnection, entry: &Entry) -> Result<AttendanceEntry, Refusal> {
+    let outcome = rsvp::apply(
+        conn,
+        entry.event,
+        entry.user,
+        entry.answer,
+        Checks::SeatsOnly,
+        mailer::seat_available,
+        store::now(),
+    )
+    .map_err(|err| match err {
+        RsvpError::NotEnoughSeats { .. } => {
+            Refusal::Invalid(FormErrors::on(&GUESTS, err.to_string()))
+        }
+        RsvpError::Store(err) => Refusal::from(err),
+        other => Refusal::Invalid({
+            let mut errors = FormErrors::default();
+            errors.add_general(other.to_string());
+            errors
+        }),
+    })?;
+    let found = store::attendance_entries::find(conn, entry.user, entry.event)?;
+    found
+        .ok_or_else(|| Refusal::from(StoreError::NotFound))
+        .map(|mut stored| {
+            stored.attendance = outcome.attendance;
+            stored
+        })
 }
 
 impl AdminModel for Attendances {
     type Id = i64;
     type Object = AttendanceEntry;
-    type Input = EntryValues;
+    type Input = Entry;
     const FIELDS: &'static [&'static Field<Self>] = &FIELDS;
 
     fn id(entry: &AttendanceEntry) -> i64 {
@@ -192,41 +250,49 @@ impl AdminModel for Attendances {
         values
     }
 
-    fn parse(values: &FormValues, _: &FormContext<Self>) -> Result<EntryValues, FormErrors> {
+    fn parse(values: &FormValues, _: &FormContext<Self>) -> Result<Entry, FormErrors> {
         let mut form = Reader::new(values);
         let user = form.id_choice(&USER);
         let event = form.id_choice(&EVENT);
         let status = form.choice(&STATUS, |raw| {
             raw.parse::<AttendanceStatus>().map_err(|e| e.to_string())
         });
-        let answer = match (user, event, status) {
-            (Some(user), Some(event), Some(status)) => Some(EntryValues {
+        let guests = form.optional_number(&GUESTS).and_then(|n| {
+            Guests::new(n.unwrap_or(0), Guests::MAX)
+                .map_err(|e| form.errors.add(&GUESTS, e.to_string()))
+                .ok()
+        });
+        let entry = match (user, event, status, guests) {
+            (Some(user), Some(event), Some(status), Some(guests)) => Some(Entry {
                 user,
                 event,
-                status,
+                answer: Answer { status, guests },
             }),
             _ => None,
         };
-        form.errors.or_ok(answer)
+        form.errors.or_ok(entry)
     }
 
-    fn create(conn: &mut DbConnection, values: EntryValues) -> Result<AttendanceEntry, Refusal> {
-        save(conn, &values, |conn| {
-            store::attendance_entries::create(conn, &values)
-        })
+    fn create(conn: &mut DbConnection, entry: Entry) -> Result<AttendanceEntry, Refusal> {
+        check_choices(conn, &entry, None)?;
+        answer(conn, &entry)
     }
 
     fn update(
         conn: &mut DbConnection,
         before: &AttendanceEntry,
-        values: EntryValues,
+        entry: Entry,
     ) -> Result<AttendanceEntry, Refusal> {
-        save(conn, &values, |conn| {
-            store::attendance_entries::update(conn, before.id, &values).map(|()| before.id)
-        })
+        check_choices(conn, &entry, Some(before.id))?;
+        if (entry.user, entry.event) != (before.user.id, before.event.id) {
+            // Moved to another user or event: the old answer's seat is freed first.
+            store::seats::delete_attendance(conn, before.id, mailer::seat_available)?;
+        }
+        answer(conn, &entry)
     }
 
     fn delete(conn: &mut DbConnection, entry: &AttendanceEntry) -> StoreResult<()> {
-        store::attendance_entries::delete(conn, entry.id)
+        // A freed seat goes to the head of the waitlist, in this transaction.
+        store::seats::delete_attendance(conn, entry.id, mailer::seat_available).map(|_| ())
     }
 }

@@ -1,15 +1,16 @@
 //! Events in the admin.
 
 use chrono::NaiveDate;
-use domain::{Event, EventId, EventName, EventSummary, User, UserId};
+use domain::{Event, EventId, EventSummary, User, UserId};
 use maud::html;
 use store::events::{EventChanges, EventFilter, EventOrder, EventQuery, EventSortField, NewEvent};
 use store::{DbConnection, OptionalExt, StoreResult};
 
+use super::event_form;
 use crate::admin::site::changelog::ObjectType;
 use crate::admin::site::choices::USERS;
-use crate::admin::site::fields::{Field, Widget};
-use crate::admin::site::forms::{FormErrors, FormValues, Reader, INVALID_CHOICE};
+use crate::admin::site::fields::Field;
+use crate::admin::site::forms::{FormErrors, FormValues, INVALID_CHOICE};
 use crate::admin::site::model::sort_keys;
 use crate::admin::site::model::{
     AdminList, AdminModel, Column, FormContext, ListQuery, Refusal, Related, Sidebar,
@@ -18,27 +19,6 @@ use crate::admin::site::params::Params;
 
 /// The events admin.
 pub(crate) struct Events;
-
-static NAME: Field<Events> =
-    Field::<Events>::new("name", "Name", Widget::Text { max_length: 100 }, |event| {
-        event.name.to_string()
-    })
-    .required();
-
-static DATE: Field<Events> =
-    Field::<Events>::new("date", "Date", Widget::Date, |event| event.date.to_string())
-        .required()
-        .help("YYYY-MM-DD");
-
-static ORGANIZER: Field<Events> =
-    Field::<Events>::new("organizer", "Organizer", Widget::Select(USERS), |event| {
-        event
-            .organizer_id
-            .map(|id| id.to_string())
-            .unwrap_or_default()
-    });
-
-static FIELDS: [&Field<Events>; 3] = [&NAME, &DATE, &ORGANIZER];
 
 static BY_ORGANIZER: Sidebar = Sidebar::new("organizer", "organizer", USERS);
 
@@ -129,9 +109,9 @@ impl AdminList for Events {
 /// Whether the chosen organizer exists (no organizer is fine).
 fn organizer_exists(conn: &mut DbConnection, new: &NewEvent) -> Result<(), Refusal> {
     match new.organizer_id {
-        Some(id) if store::users::get(conn, id).optional()?.is_none() => {
-            Err(Refusal::Invalid(FormErrors::on(&ORGANIZER, INVALID_CHOICE)))
-        }
+        Some(id) if store::users::get(conn, id).optional()?.is_none() => Err(Refusal::Invalid(
+            FormErrors::on(&event_form::ORGANIZER, INVALID_CHOICE),
+        )),
         _ => Ok(()),
     }
 }
@@ -140,7 +120,7 @@ impl AdminModel for Events {
     type Id = EventId;
     type Object = Event;
     type Input = NewEvent;
-    const FIELDS: &'static [&'static Field<Self>] = &FIELDS;
+    const FIELDS: &'static [&'static Field<Self>] = &event_form::FIELDS;
 
     fn id(event: &Event) -> EventId {
         event.id
@@ -155,26 +135,11 @@ impl AdminModel for Events {
     }
 
     fn initial(staff: &User, _: &Params) -> FormValues {
-        let mut values = FormValues::default();
-        values.set(&ORGANIZER, staff.id.to_string());
-        values
+        event_form::initial(staff.id)
     }
 
-    fn parse(values: &FormValues, _: &FormContext<Self>) -> Result<NewEvent, FormErrors> {
-        let mut form = Reader::new(values);
-        let name = form.text(&NAME, EventName::parse);
-        let date = form.date(&DATE);
-        let organizer = form.optional_id_choice(&ORGANIZER);
-        let new = match (name, date, organizer) {
-            (Some(name), Some(date), Some(organizer)) => Some(NewEvent {
-                name,
-                date,
-                organizer_id: organizer,
-                plan: domain::EventPlan::default(),
-            }),
-            _ => None,
-        };
-        form.errors.or_ok(new)
+    fn parse(values: &FormValues, cx: &FormContext<Self>) -> Result<NewEvent, FormErrors> {
+        event_form::parse(values, cx.target.as_ref())
     }
 
     fn create(conn: &mut DbConnection, new: NewEvent) -> Result<Event, Refusal> {
@@ -188,9 +153,12 @@ impl AdminModel for Events {
             name: Some(new.name),
             date: Some(new.date),
             organizer_id: Some(new.organizer_id),
-            plan: None,
+            plan: Some(new.plan),
         };
-        Ok(store::events::update(conn, before.id, &changes)?)
+        // A capacity raised or removed seats the waitlist, in this transaction.
+        let (event, _) =
+            store::seats::update_event(conn, before.id, &changes, mailer::seat_available)?;
+        Ok(event)
     }
 
     fn related(conn: &mut DbConnection, event: &Event) -> StoreResult<Vec<Related>> {

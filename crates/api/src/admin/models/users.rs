@@ -214,7 +214,8 @@ impl AdminModel for Users {
     }
 
     fn delete(conn: &mut DbConnection, user: &User) -> StoreResult<()> {
-        store::users::delete(conn, user.id)
+        // The seats their answers held go to those events' waitlists.
+        store::seats::delete_user(conn, user.id, mailer::seat_available).map(|_| ())
     }
 
     fn refuse_delete(staff: &User, user: &User) -> Option<String> {

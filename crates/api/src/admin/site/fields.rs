@@ -20,6 +20,12 @@ pub(crate) struct Choices(pub fn(&mut DbConnection, Option<&str>) -> StoreResult
 pub(crate) enum Widget {
     /// One line of text, at most this many characters.
     Text { max_length: usize },
+    /// Lines of text, at most this many characters.
+    TextArea { max_length: usize },
+    /// A whole number from `min` to `max`.
+    Number { min: i64, max: i64 },
+    /// An RFC 3339 date-time with its offset.
+    DateTime,
     /// An email address.
     Email,
     /// A password (never shown back).
@@ -125,6 +131,19 @@ impl<M: AdminModel> Field<M> {
         let control = match self.widget {
             Widget::Text { max_length } => html! {
                 input type="text" id=(id) name=(self.name) value=(value) maxlength=(max_length)
+                    required[self.required] aria-describedby=[described.as_deref()];
+            },
+            Widget::TextArea { max_length } => html! {
+                textarea id=(id) name=(self.name) maxlength=(max_length) rows="4"
+                    required[self.required] aria-describedby=[described.as_deref()] { (value) }
+            },
+            Widget::Number { min, max } => html! {
+                input type="number" id=(id) name=(self.name) value=(value) min=(min) max=(max)
+                    required[self.required] aria-describedby=[described.as_deref()];
+            },
+            Widget::DateTime => html! {
+                input type="text" id=(id) name=(self.name) value=(value) inputmode="numeric"
+                    placeholder="2030-05-04T18:00:00+02:00"
                     required[self.required] aria-describedby=[described.as_deref()];
             },
             Widget::Email => html! {

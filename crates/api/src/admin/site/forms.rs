@@ -224,7 +224,7 @@ impl<'a> Reader<'a> {
     /// widget allows.
     pub(crate) fn optional_text<M: AdminModel>(&mut self, field: &Field<M>) -> Option<String> {
         let max = match field.widget {
-            Widget::Text { max_length } => max_length,
+            Widget::Text { max_length } | Widget::TextArea { max_length } => max_length,
             _ => usize::MAX,
         };
         if self.values.get(field).is_none() {
@@ -290,6 +290,38 @@ impl<'a> Reader<'a> {
             return Some(None);
         }
         self.id_choice(field).map(Some)
+    }
+
+    /// A whole number within the widget's bounds; blank means none.
+    pub(crate) fn optional_number<M: AdminModel>(
+        &mut self,
+        field: &Field<M>,
+    ) -> Option<Option<i64>> {
+        if self.values.get(field).is_none_or(|v| v.trim().is_empty()) {
+            return Some(None);
+        }
+        let (min, max) = match field.widget {
+            Widget::Number { min, max } => (min, max),
+            _ => (i64::MIN, i64::MAX),
+        };
+        self.text(field, |raw| match raw.parse::<i64>() {
+            Err(_) => Err(ValidationError::NotAnInteger),
+            Ok(n) if n < min => Err(ValidationError::TooSmall { min }),
+            Ok(n) if n > max => Err(ValidationError::TooLarge { max }),
+            Ok(n) => Ok(n),
+        })
+        .map(Some)
+    }
+
+    /// An RFC 3339 date-time; blank means none.
+    pub(crate) fn optional_date_time<M: AdminModel>(
+        &mut self,
+        field: &Field<M>,
+    ) -> Option<Option<chrono::DateTime<chrono::Utc>>> {
+        if self.values.get(field).is_none_or(|v| v.trim().is_empty()) {
+            return Some(None);
+        }
+        self.text(field, domain::parse_date_time).map(Some)
     }
 
     /// A tick box.
