@@ -116,12 +116,13 @@ fn with_positions(
         let (event_id, key) = (row.1.event_id.0, row.1.waitlist_seq);
         let mut entry = into_entry(row)?;
         if let Some(key) = key {
-            if !queues.contains_key(&event_id) {
-                let positions = crate::seats::positions(conn, EventId(event_id))?;
-                queues.insert(event_id, positions);
-            }
-            entry.attendance.waitlist_position =
-                queues.get(&event_id).and_then(|q| q.get(&key)).copied();
+            let positions = match queues.entry(event_id) {
+                std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(crate::seats::positions(conn, EventId(event_id))?)
+                }
+            };
+            entry.attendance.waitlist_position = positions.get(&key).copied();
         }
         entries.push(entry);
     }

@@ -1,16 +1,16 @@
 //! Attendances in the admin: every user's answer for every event.
 
 use chrono::NaiveDate;
-use domain::{AttendanceStatus, EventId, Guests, User, UserId};
+use domain::User;
 use maud::html;
 use store::attendance_entries::{AttendanceEntry, EntryFilter, EntryQuery, EntrySortField};
-use store::rsvp::{self, Answer, Checks, RsvpError};
-use store::{DbConnection, OptionalExt, StoreError, StoreResult};
+use store::{DbConnection, StoreResult};
 
+use super::attendance_form::{self, Entry};
 use crate::admin::site::changelog::ObjectType;
 use crate::admin::site::choices::{yes_no_value, EVENTS, STATUSES, USERS, YES_NO};
-use crate::admin::site::fields::{Field, Widget};
-use crate::admin::site::forms::{FormErrors, FormValues, Reader, INVALID_CHOICE};
+use crate::admin::site::fields::Field;
+use crate::admin::site::forms::{FormErrors, FormValues};
 use crate::admin::site::model::sort_keys;
 use crate::admin::site::model::{
     AdminList, AdminModel, Column, FormContext, ListQuery, Refusal, Sidebar,
@@ -20,50 +20,10 @@ use crate::admin::site::params::Params;
 /// The attendances admin.
 pub(crate) struct Attendances;
 
-static USER: Field<Attendances> =
-    Field::<Attendances>::new("user", "User", Widget::Select(USERS), |entry| {
-        entry.user.id.to_string()
-    })
-    .required();
-
-static EVENT: Field<Attendances> =
-    Field::<Attendances>::new("event", "Event", Widget::Select(EVENTS), |entry| {
-        entry.event.id.to_string()
-    })
-    .required();
-
-static STATUS: Field<Attendances> =
-    Field::<Attendances>::new("status", "Status", Widget::Select(STATUSES), |entry| {
-        entry.attendance.status.to_string()
-    })
-    .required();
-
-static GUESTS: Field<Attendances> = Field::<Attendances>::new(
-    "guests",
-    "Guests",
-    Widget::Number {
-        min: 0,
-        max: Guests::MAX,
-    },
-    |entry| entry.attendance.guests.get().to_string(),
-)
-.help("Seats the answer takes besides its own; the event's seats bound it.");
-
-static FIELDS: [&Field<Attendances>; 4] = [&USER, &EVENT, &STATUS, &GUESTS];
-
-/// A checked answer: who, for which event, what.
-pub(crate) struct Entry {
-    user: UserId,
-    event: EventId,
-    answer: Answer,
-}
-
 static BY_STATUS: Sidebar = Sidebar::new("status", "status", STATUSES);
 static BY_USER: Sidebar = Sidebar::new("user", "user", USERS);
 static BY_EVENT: Sidebar = Sidebar::new("event", "event", EVENTS);
 static BY_WAITLISTED: Sidebar = Sidebar::new("waitlisted", "waitlisted", YES_NO);
-
-const DUPLICATE: &str = "Attendance with this User and Event already exists.";
 
 sort_keys!(EntrySortField {
     Waitlist => "waitlist",
@@ -164,68 +124,11 @@ impl AdminList for Attendances {
     }
 }
 
-/// Checks that the chosen user and event exist and have no other answer.
-fn check_choices(
-    conn: &mut DbConnection,
-    entry: &Entry,
-    moving_from: Option<i64>,
-) -> Result<(), Refusal> {
-    let mut errors = FormErrors::default();
-    if store::users::get(conn, entry.user).optional()?.is_none() {
-        errors.add(&USER, INVALID_CHOICE);
-    }
-    if store::events::get(conn, entry.event).optional()?.is_none() {
-        errors.add(&EVENT, INVALID_CHOICE);
-    }
-    if errors.is_empty() {
-        let other = store::attendance_entries::find(conn, entry.user, entry.event)?;
-        if other.is_some_and(|other| Some(other.id) != moving_from) {
-            errors.add_general(DUPLICATE);
-        }
-    }
-    match errors.is_empty() {
-        true => Ok(()),
-        false => Err(Refusal::Invalid(errors)),
-    }
-}
-
-/// Takes the answer under the seat rules (staff are not held to the RSVP
-/// window or the event's guest limit, only to its seats).
-fn answer(conn: &mut DbConnection, entry: &Entry) -> Result<AttendanceEntry, Refusal> {
-    let outcome = rsvp::apply(
-        conn,
-        entry.event,
-        entry.user,
-        entry.answer,
-        Checks::SeatsOnly,
-        mailer::seat_available,
-        store::now(),
-    )
-    .map_err(|err| match err {
-        RsvpError::NotEnoughSeats { .. } => {
-            Refusal::Invalid(FormErrors::on(&GUESTS, err.to_string()))
-        }
-        RsvpError::Store(err) => Refusal::from(err),
-        other => Refusal::Invalid({
-            let mut errors = FormErrors::default();
-            errors.add_general(other.to_string());
-            errors
-        }),
-    })?;
-    let found = store::attendance_entries::find(conn, entry.user, entry.event)?;
-    found
-        .ok_or_else(|| Refusal::from(StoreError::NotFound))
-        .map(|mut stored| {
-            stored.attendance = outcome.attendance;
-            stored
-        })
-}
-
 impl AdminModel for Attendances {
     type Id = i64;
     type Object = AttendanceEntry;
     type Input = Entry;
-    const FIELDS: &'static [&'static Field<Self>] = &FIELDS;
+    const FIELDS: &'static [&'static Field<Self>] = &attendance_form::FIELDS;
 
     fn id(entry: &AttendanceEntry) -> i64 {
         entry.id
@@ -244,38 +147,19 @@ impl AdminModel for Attendances {
 
     fn initial(_: &User, params: &Params) -> FormValues {
         let mut values = FormValues::default();
-        for field in [&USER, &EVENT] {
+        for field in [&attendance_form::USER, &attendance_form::EVENT] {
             values.set(field, params.get(field.name).unwrap_or_default());
         }
         values
     }
 
     fn parse(values: &FormValues, _: &FormContext<Self>) -> Result<Entry, FormErrors> {
-        let mut form = Reader::new(values);
-        let user = form.id_choice(&USER);
-        let event = form.id_choice(&EVENT);
-        let status = form.choice(&STATUS, |raw| {
-            raw.parse::<AttendanceStatus>().map_err(|e| e.to_string())
-        });
-        let guests = form.optional_number(&GUESTS).and_then(|n| {
-            Guests::new(n.unwrap_or(0), Guests::MAX)
-                .map_err(|e| form.errors.add(&GUESTS, e.to_string()))
-                .ok()
-        });
-        let entry = match (user, event, status, guests) {
-            (Some(user), Some(event), Some(status), Some(guests)) => Some(Entry {
-                user,
-                event,
-                answer: Answer { status, guests },
-            }),
-            _ => None,
-        };
-        form.errors.or_ok(entry)
+        attendance_form::parse(values)
     }
 
     fn create(conn: &mut DbConnection, entry: Entry) -> Result<AttendanceEntry, Refusal> {
-        check_choices(conn, &entry, None)?;
-        answer(conn, &entry)
+        attendance_form::check_choices(conn, &entry, None)?;
+        attendance_form::answer(conn, &entry)
     }
 
     fn update(
@@ -283,12 +167,12 @@ impl AdminModel for Attendances {
         before: &AttendanceEntry,
         entry: Entry,
     ) -> Result<AttendanceEntry, Refusal> {
-        check_choices(conn, &entry, Some(before.id))?;
+        attendance_form::check_choices(conn, &entry, Some(before.id))?;
         if (entry.user, entry.event) != (before.user.id, before.event.id) {
             // Moved to another user or event: the old answer's seat is freed first.
             store::seats::delete_attendance(conn, before.id, mailer::seat_available)?;
         }
-        answer(conn, &entry)
+        attendance_form::answer(conn, &entry)
     }
 
     fn delete(conn: &mut DbConnection, entry: &AttendanceEntry) -> StoreResult<()> {

@@ -1,5 +1,6 @@
 //! The models the admin manages, each declared once on the model layer.
 
+pub(crate) mod attendance_form;
 pub(crate) mod attendances;
 pub(crate) mod event_form;
 pub(crate) mod events;
