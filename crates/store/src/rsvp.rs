@@ -134,13 +134,19 @@ pub fn apply(
         row.status == AttendanceStatus::Going.as_str() && row.waitlist_seq.is_none()
     });
     let waiting_place = before.as_ref().and_then(|(_, row)| row.waitlist_seq);
+    let old_party = before
+        .as_ref()
+        .map_or(1, |(_, row)| 1 + u32::try_from(row.guests).unwrap_or(0));
+    // Seats free up only when a seated party leaves or shrinks; the queue's
+    // head changes only when a waiting party leaves or changes. Otherwise
+    // there is nobody to promote.
+    let may_promote = waiting_place.is_some()
+        || (was_seated
+            && (answer.status != AttendanceStatus::Going || answer.guests.party() < old_party));
     let place_key = match answer.status {
         AttendanceStatus::Going if was_seated => {
-            let current_party = before
-                .as_ref()
-                .map_or(1, |(_, row)| 1 + u32::try_from(row.guests).unwrap_or(0));
             let seats_now = seats::seats(conn, &event)?;
-            resize(seats_now, current_party, answer.guests.party())
+            resize(seats_now, old_party, answer.guests.party())
                 .map_err(|refused| RsvpError::NotEnoughSeats { left: refused.left })?;
             None
         }
@@ -183,7 +189,10 @@ pub fn apply(
                 .execute(conn)?;
         }
     }
-    let promoted = seats::promote(conn, &event, mail, now)?;
+    let promoted = match may_promote {
+        true => seats::promote(conn, &event, mail, now)?,
+        false => 0,
+    };
     let attendance = crate::attendances::get(conn, user_id, event_id)?;
     Ok(Outcome {
         attendance,

@@ -57,7 +57,13 @@ impl TestApp {
         let app = Application::build(settings, listener, pool).expect("build app");
         let base_url = format!("http://{}", app.address());
         actix_web::rt::spawn(app.run_until_stopped());
-        let client = awc::Client::builder().disable_redirects().finish();
+        // Idle connections are dropped before the server's 5 s keep-alive
+        // ends them, so a slow test never reuses a connection being closed.
+        let connector = awc::Connector::new().conn_keep_alive(std::time::Duration::from_secs(2));
+        let client = awc::Client::builder()
+            .connector(connector)
+            .disable_redirects()
+            .finish();
         Self { base_url, client }
     }
 
