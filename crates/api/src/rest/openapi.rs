@@ -61,13 +61,34 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         resource(SCHEMA_PATH, "Schema", "GET, HEAD, OPTIONS", Access::Anyone)
             .route(get().to(schema)),
     )
-    // Swagger UI's assets are relative to the page, so the page needs its slash.
-    .service(web::resource("/api/docs").route(get().to(|| async {
-        HttpResponse::PermanentRedirect()
-            .insert_header((header::LOCATION, "/api/docs/"))
-            .finish()
-    })))
+    // Like every path, the docs answer without their slash too, with no redirect.
+    .service(web::resource("/api/docs").route(get().to(docs_without_slash)))
     .service(SwaggerUi::new("/api/docs/{_:.*}").config(Config::from(SCHEMA_PATH)));
+}
+
+/// Swagger UI's page for `/api/docs`: its assets are named relative to the
+/// page, so the page says where they are (`<base href="/api/docs/">`).
+async fn docs_without_slash() -> HttpResponse {
+    static PAGE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let page = PAGE.get_or_init(|| {
+        let config = std::sync::Arc::new(Config::from(SCHEMA_PATH));
+        match utoipa_swagger_ui::serve("index.html", config) {
+            Ok(Some(file)) if !file.gzpipped => {
+                let html = String::from_utf8_lossy(&file.bytes).into_owned();
+                Some(html.replacen("<head>", "<head>\n    <base href=\"/api/docs/\">", 1))
+            }
+            _ => None,
+        }
+    });
+    match page {
+        Some(html) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(html.clone()),
+        // Not expected with the vendored assets; the slashed page still works.
+        None => HttpResponse::PermanentRedirect()
+            .insert_header((header::LOCATION, "/api/docs/"))
+            .finish(),
+    }
 }
 
 /// The OpenAPI document, built once.
