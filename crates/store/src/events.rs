@@ -310,12 +310,10 @@ pub fn list(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<Vec<Even
             (EventSortField::Organizer, true) => select.then_order_by(users::username.desc()),
         };
     }
-    // The tie-breaker follows the first key's direction so one index serves the whole sort.
-    select = if keys[0].descending {
-        select.then_order_by(events::id.desc())
-    } else {
-        select.then_order_by(events::id.asc())
-    };
+    // Ties go by id ascending whatever the keys' direction, as Django's
+    // ordering does; indexes on (date DESC, id) and (name DESC, id) serve
+    // the descending sorts.
+    select = select.then_order_by(events::id.asc());
     summaries(select.load::<(EventRow, Option<UserRow>)>(conn)?)
 }
 

@@ -410,7 +410,42 @@ fn detail_and_list_cost_a_constant_number_of_queries(db: &TestDb) {
     });
 }
 
+fn descending_orderings_break_ties_by_id_ascending(db: &TestDb) {
+    run(async {
+        let app = TestApp::spawn(db);
+        app.register("host").await;
+        let token = app.token("host").await;
+        for name in ["Same", "Same", "Same", "Same"] {
+            app.create_event(&token, name, "2030-01-01").await;
+        }
+        app.create_event(&token, "Earlier", "2029-01-01").await;
+        let mut same_ids: Vec<String> = Vec::new();
+        for ordering in ["-date", "-name", "-date,-name"] {
+            let listed = app
+                .get(&format!("/api/events/?ordering={ordering}"))
+                .await
+                .json();
+            let ids: Vec<String> = listed
+                .as_array()
+                .expect("array")
+                .iter()
+                .filter(|e| e["name"] == "Same")
+                .map(|e| e["id"].as_str().expect("id").to_owned())
+                .collect();
+            let mut ascending = ids.clone();
+            ascending.sort();
+            assert_eq!(
+                ids, ascending,
+                "{ordering}: ties by id ascending, as Django breaks them"
+            );
+            same_ids = ids;
+        }
+        assert_eq!(same_ids.len(), 4);
+    });
+}
+
 store::backend_tests!(
+    descending_orderings_break_ties_by_id_ascending,
     listing_filters_searches_orders_and_paginates,
     bad_filters_are_400_with_field_errors,
     page_size_setting_turns_on_the_envelope,

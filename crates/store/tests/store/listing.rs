@@ -65,6 +65,23 @@ fn ordering_by_several_keys_with_id_tie_break(db: &TestDb) {
         ["Alpha", "Same 0", "Same 1", "Same 2", "Same 3", "Zulu"]
     );
 
+    // Ties are broken by id ascending, descending keys too (as Django does).
+    let mut same_day_ids: Vec<_> = same_day.iter().map(|e| e.id).collect();
+    same_day_ids.sort();
+    let newest_first = list(
+        db,
+        EventQuery {
+            ordering: vec![EventOrder::descending(EventSortField::Date)],
+            ..EventQuery::default()
+        },
+    );
+    let tied: Vec<_> = newest_first
+        .iter()
+        .filter(|e| e.event.date == day("2030-01-01"))
+        .map(|e| e.event.id)
+        .collect();
+    assert_eq!(tied, same_day_ids, "-date: equal dates by id ascending");
+
     // Equal keys fall back to id, so pages never overlap or skip.
     let same = EventFilter {
         date: Some(day("2030-01-01")),
