@@ -6,6 +6,7 @@
 //! is deliberately slow, so callers on an async executor run
 //! [`hash_password`] and [`verify_password`] on a blocking thread pool.
 
+mod common_passwords;
 mod csrf;
 mod jwt;
 mod keys;

@@ -38,8 +38,9 @@ pub struct UserAttributes<'a> {
     pub email: &'a str,
 }
 
-/// Checks a password against Django's default rules (minimum length, not
-/// entirely numeric, not too similar to the user's attributes) and returns
+/// Checks a password against Django's default rules, in Django's order (not
+/// too similar to the user's attributes, minimum length, not common, not
+/// entirely numeric) and returns
 /// every message that applies, in Django's wording; empty when it passes.
 pub fn validate_password(password: &str, user: &UserAttributes<'_>) -> Vec<String> {
     let mut problems = Vec::new();
@@ -50,6 +51,9 @@ pub fn validate_password(password: &str, user: &UserAttributes<'_>) -> Vec<Strin
         problems.push(format!(
             "This password is too short. It must contain at least {MIN_LENGTH} characters."
         ));
+    }
+    if crate::common_passwords::is_common(password) {
+        problems.push("This password is too common.".to_owned());
     }
     if !password.is_empty() && password.chars().all(|c| c.is_numeric()) {
         problems.push("This password is entirely numeric.".to_owned());
@@ -171,6 +175,7 @@ mod tests {
             validate_password("1234", &UserAttributes::default()),
             [
                 "This password is too short. It must contain at least 8 characters.",
+                "This password is too common.",
                 "This password is entirely numeric."
             ]
         );
@@ -181,7 +186,10 @@ mod tests {
         let messages = |pw: &str| validate_password(pw, &alice());
         assert_eq!(
             messages("alice123"),
-            ["The password is too similar to the username."]
+            [
+                "The password is too similar to the username.",
+                "This password is too common."
+            ]
         );
         assert_eq!(
             messages("Liddell1"),

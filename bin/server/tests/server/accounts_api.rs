@@ -50,12 +50,16 @@ fn register_validates_like_django(db: &TestDb) {
             ),
             (
                 json!({ "username": "carol", "password": "carol123" }),
-                json!({ "password": ["The password is too similar to the username."] }),
+                json!({ "password": [
+                    "The password is too similar to the username.",
+                    "This password is too common.",
+                ] }),
             ),
             (
                 json!({ "username": "dave", "password": "12345" }),
                 json!({ "password": [
                 "This password is too short. It must contain at least 8 characters.",
+                "This password is too common.",
                 "This password is entirely numeric.",
             ] }),
             ),
