@@ -8,6 +8,7 @@
 
 mod common_passwords;
 mod csrf;
+mod hashers;
 mod jwt;
 mod keys;
 mod password;
@@ -20,8 +21,8 @@ pub use csrf::{
 pub use jwt::{Claims, TokenConfig, TokenError, TokenPair, TokenType};
 pub use keys::derive_key;
 pub use password::{
-    hash_password, validate_password, verify_password, PasswordError, UserAttributes,
-    DEFAULT_BCRYPT_COST,
+    hash_password, password_needs_rehash, validate_password, verify_password, PasswordError,
+    UserAttributes, DEFAULT_BCRYPT_COST,
 };
 pub use policy::{is_organizer_or_read_only, Decision, Method};
 pub use throttle::FailureThrottle;

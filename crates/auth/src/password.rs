@@ -14,14 +14,24 @@ const MAX_SIMILARITY: f64 = 0.7;
 #[error("password hashing failed: {0}")]
 pub struct PasswordError(#[from] bcrypt::BcryptError);
 
-/// Hashes a password with bcrypt at the given cost (4..=31).
+/// Hashes a password at the given bcrypt cost (4..=31), in Django's
+/// `bcrypt_sha256$` format (bcrypt over the password's SHA-256, so every
+/// byte of a long password counts).
 pub fn hash_password(password: &str, cost: u32) -> Result<String, PasswordError> {
-    Ok(bcrypt::hash(password, cost)?)
+    crate::hashers::hash(password, cost)
 }
 
-/// Whether `password` matches `hash`. A malformed hash matches nothing.
+/// Whether `password` matches `hash`, in this server's format or one of
+/// Django's (`pbkdf2_sha256$`, `pbkdf2_sha1$`, `bcrypt_sha256$`, `bcrypt$`).
+/// A malformed or unknown hash matches nothing.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    bcrypt::verify(password, hash).unwrap_or(false)
+    crate::hashers::verify(password, hash)
+}
+
+/// Whether a hash that just verified should be replaced by a new one (an
+/// older format, or another cost), as Django re-hashes on login.
+pub fn password_needs_rehash(hash: &str, cost: u32) -> bool {
+    crate::hashers::needs_rehash(hash, cost)
 }
 
 /// What a new password is compared against, as Django's
@@ -132,7 +142,10 @@ mod tests {
     #[test]
     fn hash_then_verify() {
         let hash = hash_password("correct horse", 4).expect("hash");
-        assert!(hash.starts_with("$2b$04$"), "bcrypt hash: {hash}");
+        assert!(
+            hash.starts_with("bcrypt_sha256$$2b$04$"),
+            "Django's bcrypt_sha256: {hash}"
+        );
         assert!(verify_password("correct horse", &hash));
         assert!(!verify_password("wrong horse", &hash));
     }

@@ -23,7 +23,11 @@ fn register_returns_me_and_stores_a_bcrypt_hash(db: &TestDb) {
             "the password never comes back"
         );
         let stored = store::users::get_credentials(&mut db.conn(), "alice").expect("stored");
-        assert!(stored.password_hash.starts_with("$2b$"));
+        assert!(
+            stored.password_hash.starts_with("bcrypt_sha256$$2b$"),
+            "Django's bcrypt_sha256 form, which Django verifies too: {}",
+            stored.password_hash
+        );
         assert!(auth::verify_password(PASSWORD, &stored.password_hash));
     });
 }
@@ -304,7 +308,54 @@ fn repeated_failures_are_throttled(db: &TestDb) {
     });
 }
 
+/// Hashes Django 5.2 made of `PASSWORD` (its own hashers, low work factors).
+const DJANGO_HASHES: [&str; 4] = [
+    "pbkdf2_sha256$1000$saltsaltsalt1234$1wfdlcCazG426DuUFHsoVshay7ZySuFJwE9AfD4XpyY=",
+    "pbkdf2_sha1$1000$saltsaltsalt1234$yBPI4HDqo0X5DTKVczVKrIxl0Nc=",
+    "bcrypt_sha256$$2b$04$ww6kjYH4Ao.H.9T8ThJyoO8gp0DW6gOanZuBBolV8PimJeRwmT4d.",
+    "bcrypt$$2b$04$/f1SWz9ynR3x105wQwvG1.Yud4OTTl5tMObaiLQvzNRAv6wQLimRu",
+];
+
+fn django_password_hashes_log_in_and_are_upgraded(db: &TestDb) {
+    run(async {
+        let app = TestApp::spawn(db);
+        for (i, django_hash) in DJANGO_HASHES.iter().enumerate() {
+            let name = format!("moved{i}");
+            let id = domain::UserId(app.register(&name).await);
+            store::users::set_password_hash(&mut db.conn(), id, django_hash).expect("set");
+            let wrong = app
+                .request("POST", "/api/token/")
+                .json(&json!({ "username": name, "password": "not-the-password" }))
+                .await;
+            assert_eq!(wrong.status, 401, "{django_hash}");
+            let pair = app.token_pair(&name).await;
+            assert!(
+                pair["access"].is_string(),
+                "logs in with the Django password"
+            );
+            let upgraded = store::users::get_credentials(&mut db.conn(), &name)
+                .expect("user")
+                .password_hash;
+            let kept = django_hash.starts_with("bcrypt_sha256$$2b$04$");
+            assert_eq!(
+                upgraded == *django_hash,
+                kept,
+                "re-hashed to bcrypt_sha256 unless already so at this cost: {upgraded}"
+            );
+            assert!(upgraded.starts_with("bcrypt_sha256$$2b$04$"));
+            let (cookie, _) = app.login(&name).await;
+            let me = app
+                .request("GET", "/api/auth/me/")
+                .header("Cookie", &cookie)
+                .send()
+                .await;
+            assert_eq!(me.status, 200, "the session opened after the upgrade holds");
+        }
+    });
+}
+
 store::backend_tests!(
+    django_password_hashes_log_in_and_are_upgraded,
     register_returns_me_and_stores_a_bcrypt_hash,
     register_validates_like_django,
     login_sets_session_and_csrf_cookies,

@@ -246,7 +246,15 @@ pub(crate) async fn authenticate_credentials(
     let cost = state.config.bcrypt_cost;
     let user = off_executor(move || match found {
         Some(credentials) => {
-            auth::verify_password(&password, &credentials.password_hash).then_some(credentials)
+            if !auth::verify_password(&password, &credentials.password_hash) {
+                return None;
+            }
+            // As Django does: a hash in an older format (Django's PBKDF2, say)
+            // or at another cost is replaced now that the password is known.
+            let rehashed = auth::password_needs_rehash(&credentials.password_hash, cost)
+                .then(|| auth::hash_password(&password, cost).ok())
+                .flatten();
+            Some((credentials, rehashed))
         }
         // Spend the same time as for a real account, so timing doesn't reveal which exist.
         None => {
@@ -259,7 +267,17 @@ pub(crate) async fn authenticate_credentials(
     })
     .await?;
     match user {
-        Some(credentials) if credentials.user.is_active => Ok(credentials),
+        Some((mut credentials, rehashed)) if credentials.user.is_active => {
+            if let Some(hash) = rehashed {
+                let (id, stored) = (credentials.user.id, hash.clone());
+                with_conn(&state.pool, move |conn| {
+                    Ok(store::users::set_password_hash(conn, id, &stored)?)
+                })
+                .await?;
+                credentials.password_hash = hash;
+            }
+            Ok(credentials)
+        }
         _ => {
             state.login_throttle.record_failure(&client, Instant::now());
             Err(ApiError::AuthenticationFailed {
