@@ -46,6 +46,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &ApiState) {
         .configure(rest::openapi::configure)
         .service(
             web::scope("/api")
+                .wrap(actix_web::middleware::from_fn(
+                    http::csrf_field::lift_form_token,
+                ))
                 .wrap(session_middleware(state))
                 .configure(|scope| {
                     scope

@@ -14,6 +14,7 @@ mod admin_site;
 mod attendance_api;
 mod browser;
 mod contract_edges;
+mod csrf_forms;
 mod embedding;
 mod errors_api;
 mod event_plans_api;

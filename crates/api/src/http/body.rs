@@ -15,6 +15,20 @@ pub async fn read_fields(
     payload: web::Payload,
     limit: usize,
 ) -> Result<Map<String, Value>, ApiError> {
+    if declared_length(req).is_some_and(|len| len > limit) {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    // The whole body is read first, so the limit covers every byte of it
+    // (multipart headers and boundaries included), chunked or not.
+    let bytes = read_limited(payload, limit).await?.freeze();
+    parse_fields(req, bytes).await
+}
+
+/// The fields of a whole body, by the request's content type.
+pub(crate) async fn parse_fields(
+    req: &HttpRequest,
+    bytes: web::Bytes,
+) -> Result<Map<String, Value>, ApiError> {
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -27,12 +41,6 @@ pub async fn read_fields(
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    if declared_length(req).is_some_and(|len| len > limit) {
-        return Err(ApiError::PayloadTooLarge);
-    }
-    // The whole body is read first, so the limit covers every byte of it
-    // (multipart headers and boundaries included), chunked or not.
-    let bytes = read_limited(payload, limit).await?.freeze();
     if bytes.is_empty() {
         return Ok(Map::new());
     }
