@@ -216,7 +216,55 @@ fn updates_keep_what_they_leave_out(db: &TestDb) {
     });
 }
 
+fn options_lists_the_writable_fields_for_those_who_may_write(db: &TestDb) {
+    run(async {
+        let app = TestApp::spawn(db);
+        app.register("host").await;
+        app.register("guest").await;
+        let (host, guest) = (app.token("host").await, app.token("guest").await);
+        let anonymous = app.request("OPTIONS", "/api/events/").send().await.json();
+        assert!(
+            anonymous.get("actions").is_none(),
+            "anonymous callers may not POST"
+        );
+        let list = app
+            .request("OPTIONS", "/api/events/")
+            .bearer(&guest)
+            .send()
+            .await
+            .json();
+        assert_eq!(
+            list["actions"]["POST"]["name"],
+            json!({ "type": "string", "required": true, "read_only": false, "label": "Name", "max_length": 100 })
+        );
+        assert_eq!(
+            list["actions"]["POST"]["date"],
+            json!({ "type": "date", "required": true, "read_only": false, "label": "Date" })
+        );
+        assert_eq!(list["actions"]["POST"]["id"]["read_only"], true);
+        assert_eq!(list["actions"]["POST"]["capacity"]["min_value"], 1);
+
+        let (_, event) =
+            post_event(&app, &host, json!({ "name": "Talk", "date": "2030-05-04" })).await;
+        let path = format!("/api/events/{}/", event["id"].as_str().expect("id"));
+        let mine = app
+            .request("OPTIONS", &path)
+            .bearer(&host)
+            .send()
+            .await
+            .json();
+        assert_eq!(
+            mine["actions"]["PUT"]["name"]["max_length"], 100,
+            "the organizer may PUT"
+        );
+        let theirs = app.request("OPTIONS", &path).bearer(&guest).send().await;
+        assert_eq!(theirs.status, 200);
+        assert!(theirs.json().get("actions").is_none(), "others may not");
+    });
+}
+
 store::backend_tests!(
+    options_lists_the_writable_fields_for_those_who_may_write,
     every_field_rule_has_its_message,
     updates_keep_what_they_leave_out,
 );

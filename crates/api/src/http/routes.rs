@@ -7,7 +7,8 @@
 
 use actix_web::http::header;
 use actix_web::{guard, web, FromRequest, HttpRequest, HttpResponse, Resource, Route};
-use serde_json::json;
+use futures_util::future::LocalBoxFuture;
+use serde_json::{json, Value};
 
 use crate::{ApiError, Caller};
 
@@ -46,6 +47,12 @@ impl Access {
     }
 }
 
+/// What DRF's metadata lists under `actions` for this caller: the fields
+/// each write method (`POST`, `PUT`) takes, for the methods the caller may
+/// use; `None` for none.
+pub(crate) type Actions =
+    fn(HttpRequest) -> LocalBoxFuture<'static, Result<Option<Value>, ApiError>>;
+
 /// A resource at `path` (relative to its scope; canonical form ends in `/`)
 /// that also answers without the trailing slash, refusing methods outside
 /// `allow` with 405 once the caller passed `access`.
@@ -54,6 +61,17 @@ pub(crate) fn resource(
     name: &'static str,
     allow: &'static str,
     access: Access,
+) -> Resource {
+    resource_with_actions(path, name, allow, access, None)
+}
+
+/// [`resource`], whose OPTIONS answer lists `actions` (DRF's metadata).
+pub(crate) fn resource_with_actions(
+    path: &str,
+    name: &'static str,
+    allow: &'static str,
+    access: Access,
+    actions: Option<Actions>,
 ) -> Resource {
     let bare = path.trim_end_matches('/');
     let patterns = if bare.is_empty() {
@@ -67,7 +85,11 @@ pub(crate) fn resource(
                 .guard(guard::Options())
                 .to(move |req: HttpRequest| async move {
                     access.check(&req).await?;
-                    Ok::<_, ApiError>(options(name, allow))
+                    let listed = match actions {
+                        Some(actions) => actions(req).await?,
+                        None => None,
+                    };
+                    Ok::<_, ApiError>(options(name, allow, listed))
                 }),
         )
         .default_service(web::to(move |req: HttpRequest| async move {
@@ -85,15 +107,19 @@ pub(crate) fn get() -> Route {
 }
 
 /// DRF's metadata answer to OPTIONS.
-fn options(name: &'static str, allow: &'static str) -> HttpResponse {
+fn options(name: &'static str, allow: &'static str, actions: Option<Value>) -> HttpResponse {
+    let mut body = json!({
+        "name": name,
+        "description": "",
+        "renders": ["application/json"],
+        "parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"],
+    });
+    if let (Some(body), Some(actions)) = (body.as_object_mut(), actions) {
+        body.insert("actions".to_owned(), actions);
+    }
     HttpResponse::Ok()
         .insert_header((header::ALLOW, allow))
-        .json(json!({
-            "name": name,
-            "description": "",
-            "renders": ["application/json"],
-            "parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"],
-        }))
+        .json(body)
 }
 
 /// The JSON 404 for paths no route serves.

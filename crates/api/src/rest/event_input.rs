@@ -50,6 +50,35 @@ pub(crate) struct EventInput {
     cancelled: Option<bool>,
 }
 
+/// The fields of an event as DRF's metadata describes them (OPTIONS'
+/// `actions`): type, whether required, whether read-only, label, limits.
+pub(crate) fn event_fields_metadata() -> Value {
+    let field = |kind: &str, required: bool, label: &str| serde_json::json!({ "type": kind, "required": required, "read_only": false, "label": label });
+    let with = |mut field: Value, key: &str, value: Value| {
+        if let Some(field) = field.as_object_mut() {
+            field.insert(key.to_owned(), value);
+        }
+        field
+    };
+    let read_only = |kind: &str, label: &str| serde_json::json!({ "type": kind, "required": false, "read_only": true, "label": label });
+    serde_json::json!({
+        "id": read_only("field", "ID"),
+        "name": with(field("string", true, "Name"), "max_length", 100.into()),
+        "date": field("date", true, "Date"),
+        "organizer": read_only("nested object", "Organizer"),
+        "description": with(field("string", false, "Description"), "max_length", 5000.into()),
+        "location": with(field("string", false, "Location"), "max_length", 255.into()),
+        "timezone": with(field("string", false, "Time zone"), "max_length", 64.into()),
+        "starts_at": field("datetime", false, "Starts at"),
+        "ends_at": field("datetime", false, "Ends at"),
+        "capacity": with(field("integer", false, "Capacity"), "min_value", 1.into()),
+        "max_guests": with(with(field("integer", false, "Max guests"), "min_value", 0.into()), "max_value", 20.into()),
+        "rsvp_opens_at": field("datetime", false, "RSVPs open at"),
+        "rsvp_closes_at": field("datetime", false, "RSVPs close at"),
+        "cancelled": field("boolean", false, "Cancelled"),
+    })
+}
+
 /// An event as a request writes it.
 #[derive(Debug, Clone)]
 pub(crate) struct EventWrite {

@@ -1,9 +1,11 @@
 //! `/api/events/`: list, create, retrieve, replace, patch and delete events.
 
 use actix_web::http::Method;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use auth::Decision;
 use domain::{EventDetail, EventId, UserId};
+use futures_util::future::LocalBoxFuture;
+use serde_json::{json, Value};
 use store::events::{EventChanges, EventFilter, EventQuery, NewEvent};
 use store::OptionalExt;
 use store::StoreError;
@@ -13,29 +15,31 @@ use crate::http::error::NO_EVENT;
 use crate::http::fields::FieldErrors;
 use crate::http::identity::{AuthUser, Caller};
 use crate::http::query::{event_ordering, Pagination, QueryParams};
-use crate::http::routes::{get, resource, Access};
-use crate::rest::event_input::{read_event, EventInput};
+use crate::http::routes::{get, resource_with_actions, Access};
+use crate::rest::event_input::{event_fields_metadata, read_event, EventInput};
 use crate::rest::representations::{EventBody, EventDetailBody, EventPageBody};
 use crate::state::State;
 use crate::{with_conn, ApiError};
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource(
+        resource_with_actions(
             "/events/",
             "Event List",
             "GET, POST, HEAD, OPTIONS",
             Access::ReadOnlyForAnonymous,
+            Some(list_actions),
         )
         .route(get().to(list))
         .route(web::post().to(create)),
     )
     .service(
-        resource(
+        resource_with_actions(
             "/events/{id}/",
             "Event Instance",
             "GET, PUT, PATCH, DELETE, HEAD, OPTIONS",
             Access::ReadOnlyForAnonymous,
+            Some(detail_actions),
         )
         .route(get().to(retrieve))
         .route(web::put().to(update))
@@ -128,6 +132,39 @@ pub(crate) async fn list(
             })
         }
         _ => HttpResponse::Ok().json(results),
+    })
+}
+
+/// OPTIONS on the list: any logged-in caller may POST.
+fn list_actions(req: HttpRequest) -> LocalBoxFuture<'static, Result<Option<Value>, ApiError>> {
+    Box::pin(async move {
+        let caller = Caller::extract(&req).await?;
+        Ok(caller
+            .user
+            .is_some()
+            .then(|| json!({ "POST": event_fields_metadata() })))
+    })
+}
+
+/// OPTIONS on an event: its organizer may PUT (DRF checks the object's
+/// permission for it); others see no actions.
+fn detail_actions(req: HttpRequest) -> LocalBoxFuture<'static, Result<Option<Value>, ApiError>> {
+    Box::pin(async move {
+        let caller = Caller::extract(&req).await?;
+        let Some(caller_id) = caller.id() else {
+            return Ok(None);
+        };
+        let Ok(id) = event_id(req.match_info().get("id").unwrap_or_default()) else {
+            return Ok(None);
+        };
+        let state = crate::state::state_of(&req)?;
+        // DRF leaves the actions out when the object is not found.
+        let event = with_conn(&state.pool, move |conn| {
+            Ok(store::events::get(conn, id).optional()?)
+        })
+        .await?;
+        let organizes = event.is_some_and(|event| event.organizer_id == Some(caller_id));
+        Ok(organizes.then(|| json!({ "PUT": event_fields_metadata() })))
     })
 }
 
