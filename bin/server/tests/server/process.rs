@@ -186,8 +186,8 @@ fn createsuperuser_makes_a_staff_user_with_a_bcrypt_hash(db: &TestDb) {
         Some("root@example.com")
     );
     assert!(
-        credentials.password_hash.starts_with("$2b$04$"),
-        "bcrypt at the configured cost"
+        credentials.password_hash.starts_with("bcrypt_sha256$$2b$04$"),
+        "Django's bcrypt_sha256 at the configured cost"
     );
     assert!(auth::verify_password(
         "plum-tree-42-river",
