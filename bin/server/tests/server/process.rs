@@ -186,7 +186,9 @@ fn createsuperuser_makes_a_staff_user_with_a_bcrypt_hash(db: &TestDb) {
         Some("root@example.com")
     );
     assert!(
-        credentials.password_hash.starts_with("bcrypt_sha256$$2b$04$"),
+        credentials
+            .password_hash
+            .starts_with("bcrypt_sha256$$2b$04$"),
         "Django's bcrypt_sha256 at the configured cost"
     );
     assert!(auth::verify_password(
