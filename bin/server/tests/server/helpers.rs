@@ -60,8 +60,12 @@ impl TestApp {
         // Idle connections are dropped before the server's 5 s keep-alive
         // ends them, so a slow test never reuses a connection being closed.
         let connector = awc::Connector::new().conn_keep_alive(std::time::Duration::from_secs(2));
+        // Generous: the concurrency tests queue hundreds of requests behind
+        // one event's lock on a loaded 2-core machine; a slow answer there
+        // is not a failure, a wrong one is.
         let client = awc::Client::builder()
             .connector(connector)
+            .timeout(std::time::Duration::from_secs(60))
             .disable_redirects()
             .finish();
         Self { base_url, client }
