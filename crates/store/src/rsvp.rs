@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::upsert::excluded;
 use domain::seats::{place, resize, Placement};
 use domain::{Attendance, AttendanceStatus, EventId, Guests, RsvpRefusal, UserId};
 
@@ -79,17 +80,90 @@ pub fn answer(
     answer: Answer,
     mail: PromotionMail,
 ) -> Result<Outcome, RsvpError> {
-    write_transaction(conn, |conn| {
-        apply(
-            conn,
-            event_id,
-            user_id,
-            answer,
-            Checks::All,
-            mail,
-            crate::now(),
-        )
-    })
+    let unlimited = write_transaction(conn, |conn| {
+        apply_unlimited(conn, event_id, user_id, answer, crate::now())
+    })?;
+    match unlimited {
+        Some(outcome) => Ok(outcome),
+        None => write_transaction(conn, |conn| {
+            apply(
+                conn,
+                event_id,
+                user_id,
+                answer,
+                Checks::All,
+                mail,
+                crate::now(),
+            )
+        }),
+    }
+}
+
+/// The fast path, for an event without a capacity: nobody can wait for a
+/// seat there (removing a capacity seats the whole queue), so an answer is
+/// one upsert under a shared hold on the event. `None` when the event has
+/// a capacity: then [`apply`] decides, under the exclusive lock.
+fn apply_unlimited(
+    conn: &mut DbConnection,
+    event_id: EventId,
+    user_id: UserId,
+    answer: Answer,
+    now: DateTime<Utc>,
+) -> Result<Option<Outcome>, RsvpError> {
+    let event = seats::share_event(conn, event_id)?;
+    if event.plan.capacity.is_some() {
+        return Ok(None);
+    }
+    check_rules(&event, answer, now)?;
+    let at = to_db(now);
+    let row = AttendanceRow {
+        user_id: user_id.0,
+        event_id: DbUuid(event_id.0),
+        status: answer.status.as_str().to_owned(),
+        created_at: at,
+        updated_at: at,
+        guests: crate::rows::guests_to_db(answer.guests),
+        waitlist_seq: None,
+    };
+    // Diesel's upsert does not compile on the multi-backend connection.
+    macro_rules! upsert_on {
+        ($inner:expr) => {
+            diesel::insert_into(attendances::table)
+                .values(&row)
+                .on_conflict((attendances::user_id, attendances::event_id))
+                .do_update()
+                .set((
+                    attendances::status.eq(excluded(attendances::status)),
+                    attendances::guests.eq(excluded(attendances::guests)),
+                    attendances::waitlist_seq.eq(None::<i64>),
+                    attendances::updated_at.eq(excluded(attendances::updated_at)),
+                ))
+                .returning(ATTENDANCE_COLUMNS)
+                .get_result::<AttendanceRow>($inner)
+        };
+    }
+    let saved = match conn {
+        DbConnection::Pg(inner) => upsert_on!(inner),
+        DbConnection::Sqlite(inner) => upsert_on!(inner),
+    }?;
+    Ok(Some(Outcome {
+        attendance: saved.try_into()?,
+        promoted: 0,
+    }))
+}
+
+/// The event's own rules for an attendee's answer: not cancelled, inside
+/// the RSVP window, no more guests than it allows.
+fn check_rules(event: &domain::Event, answer: Answer, now: DateTime<Utc>) -> Result<(), RsvpError> {
+    if event.plan.cancelled {
+        return Err(RsvpError::Refused(RsvpRefusal::Cancelled));
+    }
+    event.plan.rsvp.check(now).map_err(RsvpError::Refused)?;
+    if answer.guests > event.plan.max_guests {
+        let max = event.plan.max_guests.get();
+        return Err(RsvpError::TooManyGuests { max });
+    }
+    Ok(())
 }
 
 /// The user's row for the event, if they answered before.
@@ -120,14 +194,7 @@ pub fn apply(
 ) -> Result<Outcome, RsvpError> {
     let event = seats::lock_event(conn, event_id)?;
     if checks == Checks::All {
-        if event.plan.cancelled {
-            return Err(RsvpError::Refused(RsvpRefusal::Cancelled));
-        }
-        event.plan.rsvp.check(now).map_err(RsvpError::Refused)?;
-        if answer.guests > event.plan.max_guests {
-            let max = event.plan.max_guests.get();
-            return Err(RsvpError::TooManyGuests { max });
-        }
+        check_rules(&event, answer, now)?;
     }
     let before = current(conn, event_id, user_id)?;
     let was_seated = before.as_ref().is_some_and(|(_, row)| {

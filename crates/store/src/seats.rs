@@ -45,6 +45,20 @@ pub fn lock_event(conn: &mut DbConnection, id: EventId) -> StoreResult<Event> {
     }
 }
 
+/// Reads the event, holding it against seat changes (`FOR SHARE` on
+/// PostgreSQL: answers to an event without a capacity don't block each
+/// other, while a capacity change waits for them and they for it).
+pub fn share_event(conn: &mut DbConnection, id: EventId) -> StoreResult<Event> {
+    match conn {
+        DbConnection::Pg(pg) => events::table
+            .find(DbUuid(id.0))
+            .for_share()
+            .first::<EventRow>(pg)?
+            .try_into(),
+        DbConnection::Sqlite(_) => crate::events::get(conn, id),
+    }
+}
+
 /// The seats of the event: its capacity and the seats its seated Going
 /// parties take (`1 + guests` each).
 pub fn seats(conn: &mut DbConnection, event: &Event) -> StoreResult<Seats> {

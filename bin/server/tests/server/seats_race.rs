@@ -173,4 +173,85 @@ fn two_hundred_answers_at_once_fill_fifty_seats_exactly(db: &TestDb) {
     });
 }
 
-store::backend_tests!(two_hundred_answers_at_once_fill_fifty_seats_exactly);
+/// Going answers from `tokens`, alternating between the two servers.
+fn answers_from<'a>(
+    first: &'a TestApp,
+    second: &'a TestApp,
+    event: &'a str,
+    tokens: &'a [String],
+) -> Vec<impl std::future::Future<Output = (u16, serde_json::Value)> + 'a> {
+    tokens
+        .iter()
+        .enumerate()
+        .map(move |(i, token)| {
+            let app = if i % 2 == 0 { first } else { second };
+            answer(app, event, token, json!({ "status": "Going" }))
+        })
+        .collect()
+}
+
+/// Answers to an event without a capacity take the fast path (a shared hold
+/// on the event); a capacity set while they arrive must still count every
+/// seat given before it, and seat nobody past it afterwards.
+fn a_capacity_set_while_answers_arrive_is_never_passed(db: &TestDb) {
+    const FANS: usize = 100;
+    const LIMIT: usize = 30;
+    run(async {
+        let first = TestApp::spawn_with_args(db, &["--email-worker", "false"]);
+        let second = second_server(db);
+        first.register("host").await;
+        let host = first.token("host").await;
+        let names: Vec<String> = (0..FANS).map(|i| format!("late{i:03}")).collect();
+        join_all(names.iter().map(|name| first.register(name))).await;
+        let tokens: Vec<String> = join_all(names.iter().map(|name| second.token(name))).await;
+        for round in 0..ROUNDS {
+            let event = event_with(&first, &host, json!({})).await;
+            let event_id: EventId = event.parse().expect("uuid");
+            let (early, late) = tokens.split_at(FANS / 3);
+            let patch = async {
+                let reply = second
+                    .request("PATCH", &format!("/api/events/{event}/"))
+                    .bearer(&host)
+                    .json(&json!({ "capacity": LIMIT }))
+                    .await;
+                assert_eq!(reply.status, 200, "{}", reply.text());
+                reply.json()["seats"]["taken"].as_u64().expect("taken")
+            };
+            let (early_replies, (taken_then, late_replies)) = futures_util::future::join(
+                join_all(answers_from(&first, &second, &event, early)),
+                futures_util::future::join(
+                    patch,
+                    join_all(answers_from(&first, &second, &event, late)),
+                ),
+            )
+            .await;
+            assert!(
+                early_replies
+                    .iter()
+                    .chain(&late_replies)
+                    .all(|(status, _)| *status == 200),
+                "round {round}: every answer taken"
+            );
+            let (seated, waiting) = split(db, event_id);
+            let expected = usize::try_from(taken_then).expect("small").max(LIMIT);
+            assert_eq!(
+                seated.len(),
+                expected,
+                "round {round}: {taken_then} seated when the capacity came, nobody seated past it"
+            );
+            assert_eq!(
+                seated.len() + waiting.len(),
+                FANS,
+                "round {round}: everyone seated or waiting"
+            );
+            let positions: Vec<u32> = waiting.iter().map(|(_, p)| *p).collect();
+            let numbered: Vec<u32> = (1..=u32::try_from(waiting.len()).expect("small")).collect();
+            assert_eq!(positions, numbered, "round {round}: the queue without gaps");
+        }
+    });
+}
+
+store::backend_tests!(
+    two_hundred_answers_at_once_fill_fifty_seats_exactly,
+    a_capacity_set_while_answers_arrive_is_never_passed,
+);
