@@ -51,27 +51,7 @@ pub fn upsert(
         guests: 0,
         waitlist_seq: None,
     };
-    // Diesel's upsert does not compile on the multi-backend connection, so
-    // the same statement runs on each concrete connection.
-    macro_rules! upsert_on {
-        ($inner:expr) => {
-            diesel::insert_into(attendances::table)
-                .values(&row)
-                .on_conflict((attendances::user_id, attendances::event_id))
-                .do_update()
-                .set((
-                    attendances::status.eq(excluded(attendances::status)),
-                    attendances::waitlist_seq.eq(excluded(attendances::waitlist_seq)),
-                    attendances::updated_at.eq(excluded(attendances::updated_at)),
-                ))
-                .returning(ATTENDANCE_COLUMNS)
-                .get_result::<AttendanceRow>($inner)
-        };
-    }
-    let saved = match conn {
-        DbConnection::Pg(inner) => upsert_on!(inner),
-        DbConnection::Sqlite(inner) => upsert_on!(inner),
-    }?;
+    let saved = upsert_row(conn, &row)?;
     with_position(conn, saved)
 }
 
@@ -108,6 +88,37 @@ pub fn create_many(
         };
     }
     Ok(())
+}
+
+/// Writes `row` as the user's answer for its event in one statement
+/// (`INSERT .. ON CONFLICT DO UPDATE` of status, guests, queue key and
+/// `updated_at`; `created_at` stays the first answer's), and returns it.
+pub(crate) fn upsert_row(
+    conn: &mut DbConnection,
+    row: &AttendanceRow,
+) -> StoreResult<AttendanceRow> {
+    // Diesel's upsert does not compile on the multi-backend connection, so
+    // the same statement runs on each concrete connection.
+    macro_rules! upsert_on {
+        ($inner:expr) => {
+            diesel::insert_into(attendances::table)
+                .values(row)
+                .on_conflict((attendances::user_id, attendances::event_id))
+                .do_update()
+                .set((
+                    attendances::status.eq(excluded(attendances::status)),
+                    attendances::guests.eq(excluded(attendances::guests)),
+                    attendances::waitlist_seq.eq(excluded(attendances::waitlist_seq)),
+                    attendances::updated_at.eq(excluded(attendances::updated_at)),
+                ))
+                .returning(ATTENDANCE_COLUMNS)
+                .get_result::<AttendanceRow>($inner)
+        };
+    }
+    Ok(match conn {
+        DbConnection::Pg(inner) => upsert_on!(inner),
+        DbConnection::Sqlite(inner) => upsert_on!(inner),
+    }?)
 }
 
 /// The user's answer for the event, with its waitlist position.

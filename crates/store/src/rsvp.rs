@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::upsert::excluded;
 use domain::seats::{place, resize, Placement};
 use domain::{Attendance, AttendanceStatus, EventId, Guests, RsvpRefusal, UserId};
 
@@ -115,37 +114,8 @@ fn apply_unlimited(
         return Ok(None);
     }
     check_rules(&event, answer, now)?;
-    let at = to_db(now);
-    let row = AttendanceRow {
-        user_id: user_id.0,
-        event_id: DbUuid(event_id.0),
-        status: answer.status.as_str().to_owned(),
-        created_at: at,
-        updated_at: at,
-        guests: crate::rows::guests_to_db(answer.guests),
-        waitlist_seq: None,
-    };
-    // Diesel's upsert does not compile on the multi-backend connection.
-    macro_rules! upsert_on {
-        ($inner:expr) => {
-            diesel::insert_into(attendances::table)
-                .values(&row)
-                .on_conflict((attendances::user_id, attendances::event_id))
-                .do_update()
-                .set((
-                    attendances::status.eq(excluded(attendances::status)),
-                    attendances::guests.eq(excluded(attendances::guests)),
-                    attendances::waitlist_seq.eq(None::<i64>),
-                    attendances::updated_at.eq(excluded(attendances::updated_at)),
-                ))
-                .returning(ATTENDANCE_COLUMNS)
-                .get_result::<AttendanceRow>($inner)
-        };
-    }
-    let saved = match conn {
-        DbConnection::Pg(inner) => upsert_on!(inner),
-        DbConnection::Sqlite(inner) => upsert_on!(inner),
-    }?;
+    let saved =
+        crate::attendances::upsert_row(conn, &answer_row(event_id, user_id, answer, None, now))?;
     Ok(Some(Outcome {
         attendance: saved.try_into()?,
         promoted: 0,
@@ -166,17 +136,37 @@ fn check_rules(event: &domain::Event, answer: Answer, now: DateTime<Utc>) -> Res
     Ok(())
 }
 
+/// The row of an answer, waiting at `place_key` (or not waiting).
+fn answer_row(
+    event_id: EventId,
+    user_id: UserId,
+    answer: Answer,
+    place_key: Option<i64>,
+    now: DateTime<Utc>,
+) -> AttendanceRow {
+    let at = to_db(now);
+    AttendanceRow {
+        user_id: user_id.0,
+        event_id: DbUuid(event_id.0),
+        status: answer.status.as_str().to_owned(),
+        created_at: at,
+        updated_at: at,
+        guests: crate::rows::guests_to_db(answer.guests),
+        waitlist_seq: place_key,
+    }
+}
+
 /// The user's row for the event, if they answered before.
 fn current(
     conn: &mut DbConnection,
     event_id: EventId,
     user_id: UserId,
-) -> Result<Option<(i64, AttendanceRow)>, StoreError> {
+) -> Result<Option<AttendanceRow>, StoreError> {
     Ok(attendances::table
         .filter(attendances::user_id.eq(user_id.0))
         .filter(attendances::event_id.eq(DbUuid(event_id.0)))
-        .select((attendances::id, ATTENDANCE_COLUMNS))
-        .first::<(i64, AttendanceRow)>(conn)
+        .select(ATTENDANCE_COLUMNS)
+        .first::<AttendanceRow>(conn)
         .optional()?)
 }
 
@@ -197,13 +187,13 @@ pub fn apply(
         check_rules(&event, answer, now)?;
     }
     let before = current(conn, event_id, user_id)?;
-    let was_seated = before.as_ref().is_some_and(|(_, row)| {
+    let was_seated = before.as_ref().is_some_and(|row| {
         row.status == AttendanceStatus::Going.as_str() && row.waitlist_seq.is_none()
     });
-    let waiting_place = before.as_ref().and_then(|(_, row)| row.waitlist_seq);
+    let waiting_place = before.as_ref().and_then(|row| row.waitlist_seq);
     let old_party = before
         .as_ref()
-        .map_or(1, |(_, row)| 1 + u32::try_from(row.guests).unwrap_or(0));
+        .map_or(1, |row| 1 + u32::try_from(row.guests).unwrap_or(0));
     // Seats free up only when a seated party leaves or shrinks; the queue's
     // head changes only when a waiting party leaves or changes. Otherwise
     // there is nobody to promote.
@@ -229,33 +219,8 @@ pub fn apply(
         }
         AttendanceStatus::Maybe | AttendanceStatus::NotGoing => None,
     };
-    let at = to_db(now);
-    let guests = crate::rows::guests_to_db(answer.guests);
-    match before {
-        Some((id, _)) => {
-            diesel::update(attendances::table.find(id))
-                .set((
-                    attendances::status.eq(answer.status.as_str()),
-                    attendances::guests.eq(guests),
-                    attendances::waitlist_seq.eq(place_key),
-                    attendances::updated_at.eq(at),
-                ))
-                .execute(conn)?;
-        }
-        None => {
-            diesel::insert_into(attendances::table)
-                .values(&AttendanceRow {
-                    user_id: user_id.0,
-                    event_id: DbUuid(event_id.0),
-                    status: answer.status.as_str().to_owned(),
-                    created_at: at,
-                    updated_at: at,
-                    guests,
-                    waitlist_seq: place_key,
-                })
-                .execute(conn)?;
-        }
-    }
+    // Under the event's lock nobody else writes this row meanwhile.
+    crate::attendances::upsert_row(conn, &answer_row(event_id, user_id, answer, place_key, now))?;
     let promoted = match may_promote {
         true => seats::promote(conn, &event, mail, now)?,
         false => 0,
