@@ -161,11 +161,6 @@ pub(crate) fn read_event(
             None
         }
     };
-    if let (Some(start), Some(day)) = (starts_at, date.or(current.map(|e| e.date))) {
-        if timezone.local_date(start) != day && form.errors.messages("starts_at").is_empty() {
-            form.refuse("starts_at", ValidationError::OffDate);
-        }
-    }
     let schedule = Schedule::new(starts_at, ends_at)
         .map_err(|e| form.refuse("ends_at", e))
         .unwrap_or_default();
@@ -182,6 +177,13 @@ pub(crate) fn read_event(
         rsvp,
         cancelled,
     };
+    if let Some(day) = date.or(current.map(|e| e.date)) {
+        if form.errors.messages("starts_at").is_empty() {
+            if let Err(off_date) = plan.check_date(day) {
+                form.refuse("starts_at", off_date);
+            }
+        }
+    }
     form.finish()?;
     Ok(EventWrite { name, date, plan })
 }
