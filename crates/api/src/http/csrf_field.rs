@@ -10,6 +10,9 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
 use actix_web::{Error, HttpMessage};
+
+use crate::state::state_of;
+use crate::ApiError;
 use futures_util::StreamExt;
 
 /// The form field (Django's name).
@@ -17,10 +20,6 @@ const FIELD: &str = "csrfmiddlewaretoken";
 
 /// The header [`super::identity`] checks (`X-CSRFToken`), as header names are stored.
 const HEADER: &str = "x-csrftoken";
-
-/// Bodies larger than this are passed on untouched (the handler answers
-/// 413 for what is over the configured limit).
-const MOST_READ: usize = 1024 * 1024;
 
 /// The middleware: see the module documentation.
 pub(crate) async fn lift_form_token(
@@ -31,7 +30,9 @@ pub(crate) async fn lift_form_token(
         let mut body = web::BytesMut::new();
         let mut payload = req.take_payload();
         while let Some(chunk) = payload.next().await {
-            let chunk: Bytes = chunk?;
+            let chunk: Bytes = chunk.map_err(|e| {
+                ApiError::BadRequest(format!("Could not read the request body: {e}"))
+            })?;
             body.extend_from_slice(&chunk);
         }
         let body = body.freeze();
@@ -46,10 +47,13 @@ pub(crate) async fn lift_form_token(
     next.call(req).await
 }
 
-/// An unsafe request with a form body of a known, readable size and no
-/// CSRF header.
+/// An unsafe request with a form body within the configured limit (larger
+/// ones are left to the handler's 413) and no CSRF header.
 fn wants_lifting(req: &ServiceRequest) -> bool {
-    let unsafe_method = !matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS" | "TRACE");
+    // As the check in `identity` judges it: what is not known to be safe is not.
+    let unsafe_method =
+        !auth::Method::parse(req.method().as_str()).is_some_and(auth::Method::is_safe);
+    let limit = state_of(req.request()).map_or(0, |state| state.config.max_body_bytes);
     let headers = req.headers();
     let form = headers
         .get(header::CONTENT_TYPE)
@@ -63,7 +67,7 @@ fn wants_lifting(req: &ServiceRequest) -> bool {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|len| len <= MOST_READ);
+        .is_some_and(|len| len <= limit);
     unsafe_method && form && sized && !headers.contains_key(HEADER)
 }
 
