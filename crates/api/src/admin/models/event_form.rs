@@ -187,48 +187,30 @@ pub(crate) fn parse(values: &FormValues, stored: Option<&Event>) -> Result<NewEv
             .map_err(|e| form.errors.add(&RSVP_CLOSES_AT, e.to_string()))
             .ok()
     });
-    let plan = match (
-        description,
-        location,
-        timezone,
-        schedule,
-        capacity,
-        max_guests,
-        rsvp,
-    ) {
-        (
-            Some(description),
-            Some(location),
-            Some(timezone),
-            Some(schedule),
-            Some(capacity),
-            Some(max_guests),
-            Some(rsvp),
-        ) => Some(EventPlan {
-            description,
-            location,
-            timezone,
-            schedule,
-            capacity,
-            max_guests,
-            rsvp,
+    let plan = (|| {
+        Some(EventPlan {
+            description: description?,
+            location: location?,
+            timezone: timezone?,
+            schedule: schedule?,
+            capacity: capacity?,
+            max_guests: max_guests?,
+            rsvp: rsvp?,
             cancelled,
-        }),
-        _ => None,
-    };
+        })
+    })();
     if let (Some(plan), Some(date)) = (&plan, date) {
         if let Err(e) = plan.check_date(date) {
             form.errors.add(&STARTS_AT, e.to_string());
         }
     }
-    let new = match (name, date, organizer_id, plan) {
-        (Some(name), Some(date), Some(organizer_id), Some(plan)) => Some(NewEvent {
-            name,
-            date,
-            organizer_id,
-            plan,
-        }),
-        _ => None,
-    };
+    let new = (|| {
+        Some(NewEvent {
+            name: name?,
+            date: date?,
+            organizer_id: organizer_id?,
+            plan: plan?,
+        })
+    })();
     form.errors.or_ok(new)
 }
