@@ -256,7 +256,9 @@ pub struct EntryValues {
 }
 
 /// Adds an attendance and returns its id; one that exists for the user and
-/// event already gives [`crate::StoreError::Conflict`].
+/// event already gives [`crate::StoreError::Conflict`]. It ignores the seat
+/// rules: it is for loading data and tests; staff edits go through
+/// [`crate::rsvp::apply`].
 pub fn create(conn: &mut DbConnection, values: &EntryValues) -> StoreResult<i64> {
     let at = to_db(now());
     Ok(diesel::insert_into(attendances::table)
@@ -274,7 +276,8 @@ pub fn create(conn: &mut DbConnection, values: &EntryValues) -> StoreResult<i64>
 }
 
 /// Changes every value of an attendance (a clash with another entry of
-/// the same user and event gives [`crate::StoreError::Conflict`]).
+/// the same user and event gives [`crate::StoreError::Conflict`]). Like
+/// [`create`], it ignores the seat rules.
 pub fn update(conn: &mut DbConnection, id: i64, values: &EntryValues) -> StoreResult<()> {
     let changed = diesel::update(attendances::table.find(id))
         .set((
