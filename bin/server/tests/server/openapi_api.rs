@@ -56,6 +56,35 @@ fn schema_is_openapi_3_and_lists_every_route(db: &TestDb) {
                 assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
             }
             assert!(doc["components"]["securitySchemes"]["jwt"].is_object());
+            // The seats and the waitlist are in the document too.
+            let schemas = &doc["components"]["schemas"];
+            for (schema, property) in [
+                ("EventPlanBody", "capacity"),
+                ("EventPlanBody", "starts_at"),
+                ("EventDetailBody", "seats"),
+                ("EventDetailBody", "counts"),
+                ("AttendanceBody", "waitlist_position"),
+                ("AttendanceBody", "guests"),
+                ("SeatsBody", "left"),
+            ] {
+                // A flattened body is an `allOf`: one of its parts has it.
+                let parts = schemas[schema]["allOf"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                let documented = schemas[schema]["properties"][property].is_object()
+                    || parts
+                        .iter()
+                        .any(|part| part["properties"][property].is_object());
+                assert!(documented, "{schema}.{property} is documented");
+            }
+            let attendances = &doc["paths"]["/api/events/{id}/attendances/"]["get"]["parameters"];
+            assert!(
+                attendances
+                    .as_array()
+                    .is_some_and(|ps| ps.iter().any(|p| p["name"] == "waitlisted")),
+                "the waitlisted filter is documented"
+            );
         }
 
         // Every documented route answers (not 404) on the running server.
