@@ -1,8 +1,8 @@
 //! Django's password hashers, so a Django deployment's users keep their
 //! passwords: `bcrypt_sha256$` (written for new passwords: Django verifies
 //! it too, and the SHA-256 step means no 72-byte limit), and, for verifying
-//! only, `bcrypt$`, `pbkdf2_sha256$` (Django's default), `pbkdf2_sha1$` and
-//! bare bcrypt (`$2b$...`, what this server wrote before).
+//! only, `bcrypt$`, `pbkdf2_sha256$` (Django's default), `pbkdf2_sha1$`,
+//! `argon2$` and bare bcrypt (`$2b$...`, what this server wrote before).
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -47,7 +47,22 @@ pub(crate) fn verify(password: &str, stored: &str) -> bool {
     if let Some(rest) = stored.strip_prefix("pbkdf2_sha1$") {
         return verify_pbkdf2(password, rest, pbkdf2::pbkdf2_hmac::<sha1::Sha1>);
     }
+    if let Some(phc) = stored.strip_prefix("argon2$") {
+        return verify_argon2(password, phc);
+    }
     false
+}
+
+/// Checks Django's `argon2$<PHC string without its leading $>`; the
+/// variant, version and costs come from the hash itself.
+fn verify_argon2(password: &str, phc: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    let phc = format!("${phc}");
+    PasswordHash::new(&phc).is_ok_and(|parsed| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// PBKDF2 with one HMAC: fills `out` from password, salt and iterations.
@@ -102,6 +117,9 @@ mod tests {
         "bcrypt_sha256$$2b$04$ww6kjYH4Ao.H.9T8ThJyoO8gp0DW6gOanZuBBolV8PimJeRwmT4d.";
     const DJANGO_BCRYPT: &str =
         "bcrypt$$2b$04$/f1SWz9ynR3x105wQwvG1.Yud4OTTl5tMObaiLQvzNRAv6wQLimRu";
+    /// Django's `Argon2PasswordHasher` with small costs (m=64, t=1, p=1).
+    const DJANGO_ARGON2: &str =
+        "argon2$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0MTIzNA$9WNagffDRJaOB7zkTPU52WQxlqc1XuPe8ahQHNo3XK8";
     /// `"x" * 72 + "tail"`, hashed by Django's `bcrypt_sha256`.
     const DJANGO_LONG: &str =
         "bcrypt_sha256$$2b$04$ZgdmvO0PQJIYSQUOyTqgguiwr3vVT3l7nzQHwJW59tF8B4MzgkhcW";
@@ -113,6 +131,7 @@ mod tests {
             DJANGO_PBKDF2_SHA1,
             DJANGO_BCRYPT_SHA256,
             DJANGO_BCRYPT,
+            DJANGO_ARGON2,
         ] {
             assert!(verify(PASSWORD, stored), "{stored}");
             assert!(!verify("plum-tree-42-rivers", stored), "{stored}");
@@ -162,6 +181,8 @@ mod tests {
             "pbkdf2_sha256$1000$salt",
             "md5$salt$hash",
             "bcrypt_sha256$garbage",
+            "argon2$argon2id$v=19$m=64,t=1,p=1$short",
+            "!unusable-password-marker",
         ] {
             assert!(!verify(PASSWORD, stored), "{stored}");
         }
