@@ -27,6 +27,23 @@ pub enum Command {
     Migrate,
     /// Create a staff user with every permission.
     Createsuperuser(SuperuserArgs),
+    /// Copy the users, events and attendances of a Django deployment of
+    /// this backend into this database, in one transaction.
+    ImportDjango(ImportDjangoArgs),
+}
+
+/// Arguments of `import-django`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ImportDjangoArgs {
+    /// The Django database: a SQLite file or a postgres:// URL.
+    #[arg(value_name = "DATABASE_URL")]
+    pub source: String,
+    /// Report what would be copied, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Leave out the rows that cannot be copied, instead of copying nothing.
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 /// Arguments of `createsuperuser`.
@@ -89,6 +106,28 @@ mod tests {
             }
             other => panic!("unexpected command {other:?}"),
         }
+    }
+
+    #[test]
+    fn import_django_takes_a_url_and_two_switches() {
+        let cli = Cli::try_parse_from([
+            "server",
+            "import-django",
+            "db.sqlite3",
+            "--dry-run",
+            "--skip-invalid",
+        ])
+        .expect("parses");
+        match cli.command {
+            Some(Command::ImportDjango(args)) => {
+                assert_eq!(
+                    (args.source.as_str(), args.dry_run, args.skip_invalid),
+                    ("db.sqlite3", true, true)
+                );
+            }
+            other => panic!("unexpected command {other:?}"),
+        }
+        assert!(Cli::try_parse_from(["server", "import-django"]).is_err());
     }
 
     #[test]

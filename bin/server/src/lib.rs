@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod import_django;
 pub mod secret;
 pub mod settings;
 pub mod superuser;

@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         Command::Serve => server::serve(&settings),
         Command::Migrate => server::migrate(&settings),
         Command::Createsuperuser(args) => server::superuser::create(&settings, &args),
+        Command::ImportDjango(args) => server::import_django::run(&settings, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -32,7 +32,66 @@ pub struct TestDb {
 
 enum Cleanup {
     Directory(PathBuf),
-    Schema { admin_url: String, schema: String },
+    /// Held so that it drops (with its tables) after the pool closes.
+    Schema(#[allow(dead_code, reason = "held for its Drop")] PgSchema),
+}
+
+/// An empty PostgreSQL schema of its own on the server `TEST_DATABASE_URL`
+/// names, dropped with everything in it when this is dropped: for a test's
+/// own database, or for another program's tables a test sets up.
+pub struct PgSchema {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl PgSchema {
+    /// A new empty schema, or `None` when `TEST_DATABASE_URL` is unset.
+    ///
+    /// Panics when `REQUIRE_POSTGRES=1` and PostgreSQL is not configured or
+    /// not reachable, so CI fails instead of silently skipping.
+    pub fn create() -> Option<Self> {
+        let required = std::env::var("REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+        let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+            assert!(
+                !required,
+                "REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set"
+            );
+            report_skip();
+            return None;
+        };
+        let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::establish(&admin_url)
+            .unwrap_or_else(|err| panic!("PostgreSQL at TEST_DATABASE_URL is unreachable: {err}"));
+        admin
+            .batch_execute(&format!("CREATE SCHEMA {name}"))
+            .expect("create the test schema");
+        let separator = if admin_url.contains('?') { '&' } else { '?' };
+        let url = format!("{admin_url}{separator}options=-csearch_path%3D{name}");
+        Some(Self {
+            admin_url,
+            name,
+            url,
+        })
+    }
+
+    /// The schema's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A URL whose connections see this schema first.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = PgConnection::establish(&self.admin_url) {
+            let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
+        }
+    }
 }
 
 /// The connections a test pool holds: enough for the concurrency tests.
@@ -52,24 +111,8 @@ impl TestDb {
     /// Panics when `REQUIRE_POSTGRES=1` and PostgreSQL is not configured or
     /// not reachable, so CI fails instead of silently skipping.
     pub fn postgres() -> Option<Self> {
-        let required = std::env::var("REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
-        let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
-            assert!(
-                !required,
-                "REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set"
-            );
-            report_skip();
-            return None;
-        };
-        let schema = format!("test_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = PgConnection::establish(&admin_url)
-            .unwrap_or_else(|err| panic!("PostgreSQL at TEST_DATABASE_URL is unreachable: {err}"));
-        admin
-            .batch_execute(&format!("CREATE SCHEMA {schema}"))
-            .expect("create the test schema");
-        let separator = if admin_url.contains('?') { '&' } else { '?' };
-        let url = format!("{admin_url}{separator}options=-csearch_path%3D{schema}");
-        Some(Self::open(url, Cleanup::Schema { admin_url, schema }))
+        let schema = PgSchema::create()?;
+        Some(Self::open(schema.url().to_owned(), Cleanup::Schema(schema)))
     }
 
     fn open(url: String, cleanup: Cleanup) -> Self {
@@ -138,11 +181,8 @@ impl Drop for TestDb {
             Cleanup::Directory(dir) => {
                 let _ = std::fs::remove_dir_all(dir);
             }
-            Cleanup::Schema { admin_url, schema } => {
-                if let Ok(mut admin) = PgConnection::establish(admin_url) {
-                    let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-                }
-            }
+            // Dropping the schema is PgSchema's own drop.
+            Cleanup::Schema(_) => {}
         }
     }
 }

@@ -15,6 +15,8 @@ mod attendance_api;
 mod browser;
 mod contract_edges;
 mod csrf_forms;
+mod django_fixture;
+mod django_import;
 mod embedding;
 mod errors_api;
 mod event_plans_api;

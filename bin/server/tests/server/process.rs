@@ -9,7 +9,7 @@ use store::testing::TestDb;
 
 use crate::helpers::run;
 
-fn server() -> Command {
+pub(crate) fn server() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
     // Start from a clean environment so the caller's settings don't leak in.
     for var in [
@@ -26,7 +26,7 @@ fn server() -> Command {
     command
 }
 
-fn temp_dir() -> PathBuf {
+pub(crate) fn temp_dir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("server-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir

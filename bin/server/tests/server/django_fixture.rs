@@ -1,0 +1,109 @@
+//! The Django version of this backend, for the import tests: the workshop's
+//! project under `tests/fixtures/django_workshop`, run by a Python that has
+//! Django, Django REST Framework and the password hashers' libraries (a
+//! virtual environment, built once and cached in the temporary directory).
+
+use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// The fixture project's directory.
+pub fn project() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/django_workshop")
+}
+
+/// Builds a Django database at `database` (a SQLite path, or
+/// `postgres:<schema>`) with the fixture's users, events and attendances,
+/// and returns what `seed.py` prints: the users with their passwords, and
+/// Django's API bodies for the listing and each event.
+pub fn seed(database: &str) -> Value {
+    let output = python()
+        .arg(project().join("seed.py"))
+        .env("DJANGO_DATABASE", database)
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run seed.py");
+    assert!(output.status.success(), "seed.py failed");
+    serde_json::from_slice(&output.stdout).expect("seed.py prints JSON")
+}
+
+/// Django's `check_password` for each (password, hash) pair.
+pub fn check_passwords(pairs: &[(&str, &str)]) -> Vec<bool> {
+    let input: Vec<Value> = pairs
+        .iter()
+        .map(|(password, hash)| serde_json::json!({ "password": password, "hash": hash }))
+        .collect();
+    let mut child = python()
+        .arg(project().join("check_password.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("run check_password.py");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(Value::Array(input).to_string().as_bytes())
+        .expect("write the pairs");
+    let output = child.wait_with_output().expect("check_password.py ends");
+    assert!(output.status.success(), "check_password.py failed");
+    serde_json::from_slice(&output.stdout).expect("check_password.py prints JSON")
+}
+
+/// A command running the fixture's Python.
+fn python() -> Command {
+    let mut command = Command::new(interpreter());
+    command.current_dir(project());
+    command
+}
+
+fn interpreter() -> &'static Path {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        let requirements = project().join("requirements.txt");
+        let pinned = std::fs::read_to_string(&requirements).expect("read requirements.txt");
+        // A new set of pins gets a new environment.
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        pinned.hash(&mut hasher);
+        let venv = std::env::temp_dir().join(format!(
+            "events-backend-test-django-venv-{:016x}",
+            hasher.finish()
+        ));
+        let venv_python = venv.join("bin").join("python");
+        if !venv_python.exists() {
+            install_venv(&venv, &requirements);
+        }
+        venv_python
+    })
+}
+
+/// Builds the environment beside its final place, then moves it there, so
+/// test processes racing to create it never see a half-built one.
+fn install_venv(target: &Path, requirements: &Path) {
+    let staging = target.with_extension(format!("tmp-{}", uuid::Uuid::new_v4()));
+    let ok = |status: std::io::Result<std::process::ExitStatus>| status.is_ok_and(|s| s.success());
+    assert!(
+        ok(Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&staging)
+            .status()),
+        "python3 -m venv failed: python3 with venv is needed for the Django import tests"
+    );
+    assert!(
+        ok(Command::new(staging.join("bin").join("pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+            .arg(requirements)
+            .status()),
+        "pip install -r {} failed",
+        requirements.display()
+    );
+    if std::fs::rename(&staging, target).is_err() {
+        // Another process finished first; use theirs.
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+}
