@@ -29,6 +29,10 @@ pub struct User {
     pub date_joined: DateTime<Utc>,
     /// When the user last logged in, if ever.
     pub last_login: Option<DateTime<Utc>>,
+    /// Wants change notices, reminders and seat mails.
+    pub email_notifications: bool,
+    /// Which calendar feed address is current; a new one ends the old.
+    pub calendar_generation: i64,
 }
 
 /// An event, with its organizer referred to by id.
@@ -48,6 +52,22 @@ pub struct Event {
     pub created_at: DateTime<Utc>,
     /// When the event was last changed.
     pub updated_at: DateTime<Utc>,
+    /// The calendar revision: grows by one each time the name, date,
+    /// times, location or cancellation change (iCalendar's `SEQUENCE`).
+    pub sequence: i64,
+}
+
+impl Event {
+    /// Whether a calendar showing `self` must be told about `other`: the
+    /// name, date, times, location or cancellation differ (what
+    /// [`Event::sequence`] counts, and what change notices report).
+    pub fn calendar_differs(&self, other: &Event) -> bool {
+        self.name != other.name
+            || self.date != other.date
+            || self.plan.schedule != other.plan.schedule
+            || self.plan.location != other.plan.location
+            || self.plan.cancelled != other.plan.cancelled
+    }
 }
 
 /// One user's answer for one event.

@@ -61,6 +61,8 @@ mod tests {
             is_active: true,
             date_joined: chrono::Utc::now(),
             last_login: None,
+            email_notifications: true,
+            calendar_generation: 0,
         }
     }
 
@@ -73,6 +75,7 @@ mod tests {
             plan: domain::EventPlan::default(),
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
+            sequence: 0,
         }
     }
 

@@ -211,9 +211,12 @@ pub fn get_detail(conn: &mut DbConnection, id: EventId) -> StoreResult<EventDeta
     })
 }
 
-/// Applies `changes` to the event and bumps its `updated_at`.
+/// Applies `changes` to the event and bumps its `updated_at`, and its
+/// calendar `sequence` when the name, date, times, location or
+/// cancellation change.
 pub fn update(conn: &mut DbConnection, id: EventId, changes: &EventChanges) -> StoreResult<Event> {
-    diesel::update(events::table.find(DbUuid(id.0)))
+    let before = get(conn, id)?;
+    let updated: Event = diesel::update(events::table.find(DbUuid(id.0)))
         .set((
             changes
                 .name
@@ -226,6 +229,14 @@ pub fn update(conn: &mut DbConnection, id: EventId, changes: &EventChanges) -> S
             changes.plan.as_ref().map(plan_columns),
             events::updated_at.eq(to_db(now())),
         ))
+        .returning(events::all_columns)
+        .get_result::<EventRow>(conn)?
+        .try_into()?;
+    if !before.calendar_differs(&updated) {
+        return Ok(updated);
+    }
+    diesel::update(events::table.find(DbUuid(id.0)))
+        .set(events::sequence.eq(events::sequence + 1))
         .returning(events::all_columns)
         .get_result::<EventRow>(conn)?
         .try_into()

@@ -13,6 +13,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::User;
 
 use crate::schema::outbox;
 use crate::time::{from_db, to_db};
@@ -97,6 +98,9 @@ pub struct Message {
     pub sent_at: Option<DateTime<Utc>>,
     /// Why the last attempt failed.
     pub last_error: Option<String>,
+    /// For notices: the recipient's one-click unsubscribe token, which
+    /// the mail carries in its `List-Unsubscribe` header.
+    pub unsubscribe_token: Option<String>,
 }
 
 #[derive(Queryable)]
@@ -112,6 +116,7 @@ struct MessageRow {
     claimed_until: Option<NaiveDateTime>,
     sent_at: Option<NaiveDateTime>,
     last_error: Option<String>,
+    unsubscribe_token: Option<String>,
 }
 
 impl TryFrom<MessageRow> for Message {
@@ -130,6 +135,7 @@ impl TryFrom<MessageRow> for Message {
             claimed_until: row.claimed_until.map(from_db),
             sent_at: row.sent_at.map(from_db),
             last_error: row.last_error,
+            unsubscribe_token: row.unsubscribe_token,
         })
     }
 }
@@ -145,6 +151,32 @@ pub fn enqueue(
     message: &NewMessage,
     at: DateTime<Utc>,
 ) -> StoreResult<i64> {
+    insert(conn, message, None, at)
+}
+
+/// Queues a notice (a change, a reminder, a freed seat) for `user`, with
+/// their unsubscribe token, unless they turned notices off. Call it inside
+/// the transaction that makes the change. Returns the message's id, or
+/// `None` when nothing was queued.
+pub fn enqueue_notice(
+    conn: &mut DbConnection,
+    message: &NewMessage,
+    user: &User,
+    at: DateTime<Utc>,
+) -> StoreResult<Option<i64>> {
+    if !user.email_notifications {
+        return Ok(None);
+    }
+    let token = crate::users::unsubscribe_token(conn, user.id)?;
+    insert(conn, message, Some(&token), at).map(Some)
+}
+
+fn insert(
+    conn: &mut DbConnection,
+    message: &NewMessage,
+    unsubscribe_token: Option<&str>,
+    at: DateTime<Utc>,
+) -> StoreResult<i64> {
     let at = to_db(at);
     Ok(diesel::insert_into(outbox::table)
         .values((
@@ -154,6 +186,7 @@ pub fn enqueue(
             outbox::state.eq(MessageState::Pending.as_str()),
             outbox::created_at.eq(at),
             outbox::next_attempt_at.eq(at),
+            outbox::unsubscribe_token.eq(unsubscribe_token),
         ))
         .returning(outbox::id)
         .get_result(conn)?)

@@ -25,6 +25,8 @@ pub(crate) type UserColumns = (
     users::is_active,
     users::date_joined,
     users::last_login,
+    users::email_notifications,
+    users::calendar_generation,
 );
 
 pub(crate) const USER_COLUMNS: UserColumns = (
@@ -38,6 +40,8 @@ pub(crate) const USER_COLUMNS: UserColumns = (
     users::is_active,
     users::date_joined,
     users::last_login,
+    users::email_notifications,
+    users::calendar_generation,
 );
 
 #[derive(Queryable)]
@@ -52,6 +56,8 @@ pub(crate) struct UserRow {
     is_active: bool,
     date_joined: NaiveDateTime,
     last_login: Option<NaiveDateTime>,
+    email_notifications: bool,
+    calendar_generation: i64,
 }
 
 impl TryFrom<UserRow> for User {
@@ -71,6 +77,8 @@ impl TryFrom<UserRow> for User {
             is_active: row.is_active,
             date_joined: from_db(row.date_joined),
             last_login: row.last_login.map(from_db),
+            email_notifications: row.email_notifications,
+            calendar_generation: row.calendar_generation,
         })
     }
 }
@@ -94,6 +102,7 @@ pub(crate) struct EventRow {
     pub rsvp_opens_at: Option<NaiveDateTime>,
     pub rsvp_closes_at: Option<NaiveDateTime>,
     pub cancelled: bool,
+    pub sequence: i32,
 }
 
 impl EventRow {
@@ -117,6 +126,7 @@ impl EventRow {
             rsvp_opens_at: plan.rsvp.opens_at().map(to_db),
             rsvp_closes_at: plan.rsvp.closes_at().map(to_db),
             cancelled: plan.cancelled,
+            sequence: 0,
         }
     }
 }
@@ -166,6 +176,7 @@ impl TryFrom<EventRow> for Event {
             plan,
             created_at: from_db(row.created_at),
             updated_at: from_db(row.updated_at),
+            sequence: i64::from(row.sequence),
         })
     }
 }

@@ -15,6 +15,9 @@ diesel::table! {
         is_active -> Bool,
         date_joined -> Timestamp,
         last_login -> Nullable<Timestamp>,
+        email_notifications -> Bool,
+        calendar_generation -> BigInt,
+        unsubscribe_token -> Nullable<Text>,
     }
 }
 
@@ -39,6 +42,7 @@ diesel::table! {
         rsvp_opens_at -> Nullable<Timestamp>,
         rsvp_closes_at -> Nullable<Timestamp>,
         cancelled -> Bool,
+        sequence -> Integer,
     }
 }
 
@@ -88,6 +92,7 @@ diesel::table! {
         claimed_until -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        unsubscribe_token -> Nullable<Text>,
     }
 }
 
@@ -125,6 +130,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::Uuid;
+
+    reminders (event_id, user_id, starts_at) {
+        event_id -> Uuid,
+        user_id -> BigInt,
+        starts_at -> Timestamp,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(admin_actions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -134,5 +151,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     admin_actions,
     sessions,
-    row_counts
+    row_counts,
+    reminders
 );

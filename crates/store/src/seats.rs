@@ -164,7 +164,7 @@ pub fn promote(
             .execute(conn)?;
         let user = User::try_from(waiting.user)?;
         if let Some(message) = mail(event, &user) {
-            crate::outbox::enqueue(conn, &message, now)?;
+            crate::outbox::enqueue_notice(conn, &message, &user, now)?;
         }
     }
     Ok(promoted)

@@ -144,6 +144,53 @@ pub fn delete(conn: &mut DbConnection, id: UserId) -> StoreResult<()> {
     found(deleted)
 }
 
+/// The user's one-click unsubscribe token, made on first use. Random, and
+/// only good for turning notices off.
+pub fn unsubscribe_token(conn: &mut DbConnection, id: UserId) -> StoreResult<String> {
+    let token: Option<String> = users::table
+        .find(id.0)
+        .select(users::unsubscribe_token)
+        .first(conn)?;
+    if let Some(token) = token {
+        return Ok(token);
+    }
+    let fresh = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    // A concurrent first use may have set one: keep whichever came first.
+    diesel::update(users::table.find(id.0))
+        .filter(users::unsubscribe_token.is_null())
+        .set(users::unsubscribe_token.eq(&fresh))
+        .execute(conn)?;
+    Ok(users::table
+        .find(id.0)
+        .select(users::unsubscribe_token)
+        .first::<Option<String>>(conn)?
+        .unwrap_or(fresh))
+}
+
+/// Turns notices off for the holder of `token`; an unknown token gives
+/// [`StoreError::NotFound`].
+pub fn unsubscribe(conn: &mut DbConnection, token: &str) -> StoreResult<()> {
+    let changed = diesel::update(users::table)
+        .filter(users::unsubscribe_token.eq(token))
+        .set(users::email_notifications.eq(false))
+        .execute(conn)?;
+    found(changed)
+}
+
+/// Moves the user to a new calendar feed address; the old one stops
+/// working.
+pub fn rotate_calendar(conn: &mut DbConnection, id: UserId) -> StoreResult<User> {
+    diesel::update(users::table.find(id.0))
+        .set(users::calendar_generation.eq(users::calendar_generation + 1))
+        .returning(USER_COLUMNS)
+        .get_result::<UserRow>(conn)?
+        .try_into()
+}
+
 pub(crate) fn found(rows: usize) -> StoreResult<()> {
     if rows == 0 {
         Err(StoreError::NotFound)
@@ -165,6 +212,8 @@ pub struct UserChanges {
     pub is_staff: Option<bool>,
     /// May log in.
     pub is_active: Option<bool>,
+    /// Wants notices.
+    pub email_notifications: Option<bool>,
 }
 
 /// Applies `changes` to the user.
@@ -180,6 +229,9 @@ pub fn update(conn: &mut DbConnection, id: UserId, changes: &UserChanges) -> Sto
             changes.last_name.as_ref().map(|v| users::last_name.eq(v)),
             changes.is_staff.map(|v| users::is_staff.eq(v)),
             changes.is_active.map(|v| users::is_active.eq(v)),
+            changes
+                .email_notifications
+                .map(|v| users::email_notifications.eq(v)),
         ))
         .returning(USER_COLUMNS)
         .get_result::<UserRow>(conn)?

@@ -188,6 +188,7 @@ pub(crate) fn parse_changes(
             last_name: Some(last_name),
             is_staff: Some(is_staff),
             is_active: Some(is_active),
+            email_notifications: None,
         })),
         _ => None,
     };

@@ -1,0 +1,24 @@
+-- Calendars and notifications. Events count their calendar revisions;
+-- users can turn notices off, rotate their calendar feed, and unsubscribe
+-- from a mail in one click; each reminder is written once per attendee and
+-- start time, however many workers scan.
+ALTER TABLE events ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+
+ALTER TABLE users ADD COLUMN email_notifications BOOLEAN NOT NULL DEFAULT 1;
+ALTER TABLE users ADD COLUMN calendar_generation INTEGER NOT NULL DEFAULT 0;
+-- SQLite cannot add a UNIQUE column; the unique index does the same.
+ALTER TABLE users ADD COLUMN unsubscribe_token TEXT;
+CREATE UNIQUE INDEX users_unsubscribe_token ON users (unsubscribe_token);
+
+ALTER TABLE outbox ADD COLUMN unsubscribe_token TEXT;
+
+CREATE TABLE reminders (
+    event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    starts_at TIMESTAMP NOT NULL,
+    sent_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (event_id, user_id, starts_at)
+);
+
+-- The scheduler looks for timed events starting soon.
+CREATE INDEX events_starts_at ON events (starts_at) WHERE starts_at IS NOT NULL;
