@@ -25,15 +25,27 @@ pub fn run(settings: &Settings, args: &ImportDjangoArgs) -> anyhow::Result<()> {
     let report = django_import::import(&source, &mut conn, options, &mut |table| {
         println!("  {table}");
     })?;
+    let left_out = match (args.skip_invalid, args.dry_run) {
+        (false, _) => "",
+        (true, false) => " (left out)",
+        (true, true) => " (would be left out)",
+    };
     for problem in &report.problems {
-        let left_out = if args.skip_invalid { " (left out)" } else { "" };
         println!("  invalid: {problem}{left_out}");
     }
     let created: usize = report.tables.iter().map(|t| t.created).sum();
+    let elsewhere = format!(
+        "{} already here, {} kept as they are here, {} left out",
+        report.tables.iter().map(|t| t.unchanged).sum::<usize>(),
+        report.tables.iter().map(|t| t.kept).sum::<usize>(),
+        report.problems.len(),
+    );
     match report.outcome {
-        Outcome::Written if created == 0 => println!("Nothing to import: every row is already here."),
-        Outcome::Written => println!("Imported {created} rows."),
-        Outcome::DryRun => println!("Dry run: {created} rows would be imported; nothing was written."),
+        Outcome::Written if created == 0 => println!("Nothing new to import ({elsewhere})."),
+        Outcome::Written => println!("Imported {created} rows ({elsewhere})."),
+        Outcome::DryRun => println!(
+            "Dry run: {created} rows would be imported ({elsewhere}); nothing was written."
+        ),
         Outcome::Refused => bail!(
             "{} rows cannot be imported; nothing was written (fix them, or pass --skip-invalid to leave them out)",
             report.problems.len()

@@ -72,6 +72,47 @@ fn assert_shows(django: &Value, ours: &Value, at: &str) {
     }
 }
 
+/// Each `auth_user` row is here as Django had it: id, names, flags,
+/// timestamps (to the microsecond, in UTC) and the password hash itself.
+fn assert_accounts_copied(db: &TestDb, shown: &Value) {
+    let time = |value: &Value| {
+        value.as_str().map(|text| {
+            chrono::DateTime::parse_from_rfc3339(text)
+                .expect("Django's isoformat")
+                .with_timezone(&chrono::Utc)
+        })
+    };
+    for account in shown["accounts"].as_array().expect("accounts") {
+        let username = account["username"].as_str().expect("username");
+        let stored = store::users::get_credentials(&mut db.conn(), username).expect("copied");
+        let user = &stored.user;
+        assert_eq!(stored.password_hash, account["password_hash"], "{username}");
+        assert_eq!(Some(user.id.0), account["id"].as_i64(), "{username}");
+        assert_eq!(user.first_name, account["first_name"], "{username}");
+        assert_eq!(user.last_name, account["last_name"], "{username}");
+        assert_eq!(
+            user.email.as_ref().map_or("", |e| e.as_str()),
+            account["email"],
+            "{username}"
+        );
+        assert_eq!(
+            (user.is_staff, user.is_superuser, user.is_active),
+            (
+                account["is_staff"] == true,
+                account["is_superuser"] == true,
+                account["is_active"] == true
+            ),
+            "{username}"
+        );
+        assert_eq!(
+            Some(user.date_joined),
+            time(&account["date_joined"]),
+            "{username}"
+        );
+        assert_eq!(user.last_login, time(&account["last_login"]), "{username}");
+    }
+}
+
 fn password_hash(db: &TestDb, username: &str) -> String {
     store::users::get_credentials(&mut db.conn(), username)
         .expect("the user is here")
@@ -95,10 +136,11 @@ fn imports_and_serves_as_django_did(target: &TestDb, source: &str, shown: &Value
         "auth_user: 9 read, 9 new, 0 already here, 0 kept as they are here, 0 invalid",
         "event_event: 4 read, 4 new,",
         "event_attendance: 8 read, 8 new,",
-        "Imported 21 rows.",
+        "Imported 21 rows (0 already here, 0 kept as they are here, 0 left out).",
     ] {
         assert!(stdout.contains(line), "{line:?} in {stdout}");
     }
+    assert_accounts_copied(target, shown);
     run(async {
         // Each user tries a wrong password first: more than the throttle's default.
         let app = TestApp::spawn_with_args(target, &["--login-throttle-failures", "100"]);
@@ -106,7 +148,8 @@ fn imports_and_serves_as_django_did(target: &TestDb, source: &str, shown: &Value
         for user in shown["users"].as_array().expect("users") {
             let username = user["username"].as_str().expect("username");
             let Some(password) = user["password"].as_str() else {
-                // Django's unusable password matches nothing.
+                // Django's unusable password (`!…`, copied as it is) matches nothing.
+                assert!(password_hash(target, username).starts_with('!'));
                 assert_eq!(token_status(&app, username, "anything at all").await, 401);
                 continue;
             };
@@ -251,7 +294,7 @@ fn importing_twice_changes_nothing_the_second_time() {
             "auth_user: 9 read, 0 new, 9 already here, 0 kept as they are here, 0 invalid",
             "event_event: 4 read, 0 new, 4 already here, 0 kept as they are here, 0 invalid",
             "event_attendance: 8 read, 0 new, 8 already here, 0 kept as they are here, 0 invalid",
-            "Nothing to import: every row is already here.",
+            "Nothing new to import (21 already here, 0 kept as they are here, 0 left out).",
         ] {
             assert!(stdout.contains(line), "{line:?} in {stdout}");
         }
@@ -341,7 +384,7 @@ fn conflicting_rows_are_named_and_nothing_changes_unless_left_out() {
         let (output, stdout) = import(target, source, &["--dry-run", "--skip-invalid"]);
         assert_imported(&output, &stdout);
         assert!(
-            stdout.contains("Dry run: 19 rows would be imported; nothing was written."),
+            stdout.contains("Dry run: 19 rows would be imported (0 already here, 0 kept as they are here, 5 left out); nothing was written."),
             "{stdout}"
         );
         assert_eq!(snapshot(target), before, "a dry run writes nothing");
@@ -349,7 +392,12 @@ fn conflicting_rows_are_named_and_nothing_changes_unless_left_out() {
         let (output, stdout) = import(target, source, &["--skip-invalid"]);
         assert_imported(&output, &stdout);
         assert!(stdout.contains("(left out)"), "{stdout}");
-        assert!(stdout.contains("Imported 19 rows."), "{stdout}");
+        assert!(
+            stdout.contains(
+                "Imported 19 rows (0 already here, 0 kept as they are here, 5 left out)."
+            ),
+            "{stdout}"
+        );
         assert_eq!(counts(target), (9, 4), "carol here, and Django's other 8");
         run(async {
             let app = TestApp::spawn(target);
@@ -370,12 +418,72 @@ fn conflicting_rows_are_named_and_nothing_changes_unless_left_out() {
 }
 
 #[test]
+fn ids_of_users_deleted_here_are_not_given_to_imported_users() {
+    let (source, _) = django_sqlite_copy();
+    let mut targets = vec![TestDb::sqlite()];
+    targets.extend(TestDb::postgres());
+    for target in &targets {
+        // A trial account, id 1, whose tokens may still be around.
+        let refresh = run_returning(async {
+            let app = TestApp::spawn(target);
+            app.register("trial").await;
+            app.token_pair("trial").await["refresh"].clone()
+        });
+        let trial = store::users::get_by_username(&mut target.conn(), "trial").expect("trial");
+        store::users::delete(&mut target.conn(), trial.id).expect("delete trial");
+
+        let (output, stdout) = import(target, path_str(&source), &[]);
+        assert!(!output.status.success(), "{stdout}");
+        assert!(
+            stdout.contains(
+                "invalid: auth_user id=1: id 1 belonged to a user deleted in this database"
+            ),
+            "{stdout}"
+        );
+        run(async {
+            let app = TestApp::spawn(target);
+            let reply = app
+                .request("POST", "/api/token/refresh/")
+                .json(&json!({ "refresh": refresh }))
+                .await;
+            assert_eq!(reply.status, 401, "the trial's token stays dead");
+        });
+    }
+}
+
+/// Runs `body` on a test runtime and returns what it gives.
+fn run_returning<T>(body: impl std::future::Future<Output = T>) -> T {
+    actix_web::rt::System::new().block_on(body)
+}
+
+#[test]
+fn a_dry_run_writes_nothing_and_leaves_the_id_sequence() {
+    let (source, _) = django_sqlite_copy();
+    let mut targets = vec![TestDb::sqlite()];
+    targets.extend(TestDb::postgres());
+    for target in &targets {
+        let (output, stdout) = import(target, path_str(&source), &["--dry-run"]);
+        assert_imported(&output, &stdout);
+        assert!(
+            stdout.contains("Dry run: 21 rows would be imported"),
+            "{stdout}"
+        );
+        assert_eq!(counts(target), (0, 0));
+        run(async {
+            let app = TestApp::spawn(target);
+            assert_eq!(app.register("first").await, 1, "ids start where they did");
+        });
+    }
+}
+
+#[test]
 fn a_missing_or_foreign_database_is_refused_in_one_line() {
     let target = TestDb::sqlite();
     let missing = temp_dir().join("nothing-here.sqlite3");
     let (output, _) = import(&target, path_str(&missing), &[]);
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("the file does not exist"), "{stderr}");
     assert!(!missing.exists(), "no empty database is left behind");
 

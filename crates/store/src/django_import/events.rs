@@ -47,7 +47,10 @@ pub(super) fn copy(
             }
             Ok((id, new)) => {
                 match here.get(&id) {
-                    Some(fields) if *fields == (row.name.clone(), row.date, row.organizer_id) => {
+                    Some((name, date, organizer))
+                        if (name.as_str(), *date, *organizer)
+                            == (new.name.as_str(), new.date, row.organizer_id) =>
+                    {
                         report.unchanged += 1;
                     }
                     Some(_) => report.kept += 1,

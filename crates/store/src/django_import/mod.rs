@@ -95,7 +95,6 @@ pub fn import(
             &copied,
             &mut problems,
         )?);
-        continue_user_ids(conn)?;
         let refused = !problems.is_empty() && !options.skip_invalid;
         let outcome = if refused {
             Outcome::Refused
@@ -110,7 +109,11 @@ pub fn import(
             outcome,
         };
         match outcome {
-            Outcome::Written => Ok(report),
+            Outcome::Written => {
+                // Not transactional on PostgreSQL: only once it is certain.
+                continue_user_ids(conn)?;
+                Ok(report)
+            }
             Outcome::DryRun | Outcome::Refused => Err(Abort::RolledBack(report)),
         }
     });
@@ -128,8 +131,8 @@ fn continue_user_ids(conn: &mut DbConnection) -> StoreResult<()> {
     if let DbConnection::Pg(pg) = conn {
         diesel::sql_query(
             "SELECT setval(pg_get_serial_sequence('users', 'id'), MAX(id)) FROM users \
-             HAVING MAX(id) >= COALESCE(pg_sequence_last_value(\
-                 CAST(pg_get_serial_sequence('users', 'id') AS regclass)), 0)",
+             HAVING MAX(id) >= COALESCE((SELECT last_value FROM pg_sequences \
+                 WHERE schemaname = current_schema() AND sequencename = 'users_id_seq'), 0)",
         )
         .execute(pg)?;
     }

@@ -81,10 +81,3 @@ pub struct ImportReport {
     /// Whether anything was written.
     pub outcome: Outcome,
 }
-
-impl ImportReport {
-    /// Whether this import wrote (or, in a dry run, would write) any row.
-    pub fn changes_anything(&self) -> bool {
-        self.tables.iter().any(|t| t.created > 0)
-    }
-}

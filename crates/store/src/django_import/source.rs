@@ -3,11 +3,15 @@
 //!
 //! The SQL differs by engine only to give both the same column types:
 //! PostgreSQL's `integer` ids, `uuid` and `timestamptz` columns become
-//! `bigint`, text and UTC timestamps; SQLite already stores UUIDs as text
-//! (32 hex digits) and timestamps as UTC text.
+//! `bigint`, text and UTC timestamp text; SQLite already stores UUIDs as
+//! text (32 hex digits) and timestamps as text (UTC without an offset when
+//! Django's `USE_TZ` is on; see [`parse_timestamp`] for the other forms).
+//! The three tables are read in one read-only transaction, so they are one
+//! snapshot even while Django still writes.
 
-use chrono::{NaiveDate, NaiveDateTime};
-use diesel::sql_types::{BigInt, Bool, Date, Nullable, Text, Timestamp};
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use diesel::connection::SimpleConnection;
+use diesel::sql_types::{BigInt, Bool, Date, Nullable, Text};
 use diesel::{QueryableByName, RunQueryDsl};
 
 use crate::{Backend, DatabaseUrl, DbConnection, StoreError, StoreResult};
@@ -33,10 +37,11 @@ pub(crate) struct DjangoUser {
     pub is_superuser: bool,
     #[diesel(sql_type = Bool)]
     pub is_active: bool,
-    #[diesel(sql_type = Timestamp)]
-    pub date_joined: NaiveDateTime,
-    #[diesel(sql_type = Nullable<Timestamp>)]
-    pub last_login: Option<NaiveDateTime>,
+    /// As stored; see [`parse_timestamp`].
+    #[diesel(sql_type = Text)]
+    pub date_joined: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub last_login: Option<String>,
 }
 
 /// One row of the workshop's `event_event`.
@@ -82,8 +87,9 @@ const SQLITE_ATTENDANCES: &str =
 
 const PG_USERS: &str = "SELECT CAST(id AS BIGINT) AS id, username, first_name, last_name, \
      email, password, is_staff, is_superuser, is_active, \
-     date_joined AT TIME ZONE 'UTC' AS date_joined, \
-     last_login AT TIME ZONE 'UTC' AS last_login FROM auth_user ORDER BY id";
+     to_char(date_joined AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS date_joined, \
+     to_char(last_login AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS last_login \
+     FROM auth_user ORDER BY id";
 const PG_EVENTS: &str = "SELECT CAST(id AS TEXT) AS id, name, date, \
      CAST(organizer_id AS BIGINT) AS organizer_id FROM event_event ORDER BY id";
 const PG_ATTENDANCES: &str =
@@ -102,15 +108,40 @@ pub(crate) fn read(url: &DatabaseUrl) -> StoreResult<DjangoRows> {
         }
     }
     let mut conn = url.connect()?;
-    let (users, events, attendances) = match conn.backend() {
-        Backend::Sqlite => (SQLITE_USERS, SQLITE_EVENTS, SQLITE_ATTENDANCES),
-        Backend::Postgres => (PG_USERS, PG_EVENTS, PG_ATTENDANCES),
+    let (begin, users, events, attendances) = match conn.backend() {
+        Backend::Sqlite => ("BEGIN", SQLITE_USERS, SQLITE_EVENTS, SQLITE_ATTENDANCES),
+        Backend::Postgres => (
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            PG_USERS,
+            PG_EVENTS,
+            PG_ATTENDANCES,
+        ),
     };
+    // Ended by dropping the connection: nothing was written to roll back.
+    conn.batch_execute(begin)?;
     Ok(DjangoRows {
         users: load(&mut conn, "auth_user", users)?,
         events: load(&mut conn, "event_event", events)?,
         attendances: load(&mut conn, "event_attendance", attendances)?,
     })
+}
+
+/// A Django timestamp as UTC: `2026-12-01 12:56:09.514463` (what Django
+/// writes with `USE_TZ`, and what the PostgreSQL query gives), with or
+/// without fractional seconds, a `T` or an offset (`+02:00` is converted).
+pub(crate) fn parse_timestamp(stored: &str) -> Result<NaiveDateTime, String> {
+    let stored = stored.trim();
+    for format in ["%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%:z"] {
+        if let Ok(at) = DateTime::parse_from_str(stored, format) {
+            return Ok(at.naive_utc());
+        }
+    }
+    for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"] {
+        if let Ok(at) = NaiveDateTime::parse_from_str(stored, format) {
+            return Ok(at);
+        }
+    }
+    Err(format!("{stored:?} is not a date and time"))
 }
 
 fn load<T>(conn: &mut DbConnection, table: &str, sql: &str) -> StoreResult<Vec<T>>
@@ -123,4 +154,27 @@ where
              is it a database of the workshop's models, migrated?"
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_timestamp;
+
+    #[test]
+    fn django_timestamps_read_as_utc() {
+        let utc = |s: &str| parse_timestamp(s).map(|at| at.to_string());
+        assert_eq!(
+            utc("2026-12-01 12:56:09.514463").as_deref(),
+            Ok("2026-12-01 12:56:09.514463")
+        );
+        assert_eq!(
+            utc("2026-12-01 12:56:09").as_deref(),
+            Ok("2026-12-01 12:56:09")
+        );
+        assert_eq!(
+            utc("2026-12-01T12:56:09.5+02:00").as_deref(),
+            Ok("2026-12-01 10:56:09.500")
+        );
+        assert!(utc("yesterday").is_err());
+    }
 }
