@@ -54,6 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &ApiState) {
                     scope
                         .configure(rest::events::configure)
                         .configure(rest::attendance::configure)
+                        .configure(rest::calendar::configure)
                         .configure(rest::accounts::configure)
                         .configure(rest::tokens::configure);
                 }),

@@ -9,7 +9,7 @@ use std::future::{ready, Ready};
 use actix_web::cookie::Key;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
-use auth::{FailureThrottle, TokenConfig};
+use auth::{FailureThrottle, FeedKey, TokenConfig};
 use store::DbPool;
 
 use crate::ApiError;
@@ -69,6 +69,8 @@ pub struct ApiState {
     pub session_key: Key,
     /// Counts failed logins.
     pub login_throttle: Arc<FailureThrottle>,
+    /// Signs calendar feed addresses.
+    pub feed_key: FeedKey,
     /// A hash checked against when a login names no account, computed once.
     dummy_hash: Arc<OnceLock<String>>,
     /// Wakes the mail worker after a message was queued.
@@ -95,6 +97,7 @@ impl ApiState {
             tokens,
             session_key: Key::from(&auth::derive_key(secret_key, "session")),
             login_throttle,
+            feed_key: FeedKey::derive(secret_key),
             config: Arc::new(config),
             dummy_hash: Arc::new(OnceLock::new()),
             mail_waker: None,

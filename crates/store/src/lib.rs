@@ -20,6 +20,7 @@ mod transaction;
 pub mod admin_log;
 pub mod attendance_entries;
 pub mod attendances;
+pub mod calendar;
 pub mod django_import;
 pub mod events;
 pub mod maintenance;

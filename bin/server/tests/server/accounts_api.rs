@@ -16,7 +16,16 @@ fn register_returns_me_and_stores_a_bcrypt_hash(db: &TestDb) {
         let me = reply.json();
         assert_eq!(
             me,
-            json!({ "id": me["id"], "username": "alice", "email": "alice@example.com", "first_name": "Alice", "last_name": "", "is_staff": false })
+            json!({
+                "id": me["id"], "username": "alice", "email": "alice@example.com",
+                "first_name": "Alice", "last_name": "", "is_staff": false,
+                "email_notifications": true, "calendar_url": me["calendar_url"],
+            })
+        );
+        let feed = me["calendar_url"].as_str().expect("calendar_url");
+        assert!(
+            feed.starts_with(&format!("{}/api/calendar/", app.base_url)) && feed.ends_with(".ics"),
+            "{feed}"
         );
         assert!(
             !reply.text().contains(PASSWORD),

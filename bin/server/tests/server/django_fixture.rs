@@ -1,7 +1,8 @@
-//! The Django version of this backend, for the import tests: the workshop's
-//! project under `tests/fixtures/django_workshop`, run by a Python that has
-//! Django, Django REST Framework and the password hashers' libraries (a
-//! virtual environment, built once and cached in the temporary directory).
+//! The Python the tests run, with what `tests/fixtures/requirements.txt`
+//! pins (a virtual environment, built once and cached in the temporary
+//! directory): the Django version of this backend for the import tests
+//! (the workshop's project under `tests/fixtures/django_workshop`), and an
+//! independent iCalendar parser for the calendar tests.
 
 use std::hash::{Hash, Hasher};
 use std::io::Write;
@@ -11,9 +12,34 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-/// The fixture project's directory.
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The Django project's directory.
 pub fn project() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/django_workshop")
+    fixtures().join("django_workshop")
+}
+
+/// `parse_ics.py`'s reading of an iCalendar document: each VEVENT's
+/// properties, decoded by Python's `icalendar` package.
+pub fn parse_ics(document: &str) -> Value {
+    let mut child = Command::new(interpreter())
+        .arg(fixtures().join("parse_ics.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("run parse_ics.py");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(document.as_bytes())
+        .expect("write the document");
+    let output = child.wait_with_output().expect("parse_ics.py ends");
+    assert!(output.status.success(), "icalendar refused the document");
+    serde_json::from_slice(&output.stdout).expect("parse_ics.py prints JSON")
 }
 
 /// Builds a Django database at `database` (a SQLite path, or
@@ -65,7 +91,7 @@ fn python() -> Command {
 fn interpreter() -> &'static Path {
     static PYTHON: OnceLock<PathBuf> = OnceLock::new();
     PYTHON.get_or_init(|| {
-        let requirements = project().join("requirements.txt");
+        let requirements = fixtures().join("requirements.txt");
         let pinned = std::fs::read_to_string(&requirements).expect("read requirements.txt");
         // A new set of pins gets a new environment.
         let mut hasher = std::collections::hash_map::DefaultHasher::new();

@@ -35,7 +35,7 @@ fn wrong_methods_are_405_with_allow(db: &TestDb) {
                 "GET, PUT, PATCH, DELETE, HEAD, OPTIONS",
             ),
             ("GET", "/api/token/", "POST, OPTIONS"),
-            ("PUT", "/api/auth/me", "GET, HEAD, OPTIONS"),
+            ("PUT", "/api/auth/me", "GET, PATCH, HEAD, OPTIONS"),
         ];
         for (method, path, allow) in cases {
             let reply = app.request(method, path).bearer(&token).send().await;

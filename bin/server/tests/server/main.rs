@@ -13,6 +13,7 @@ mod admin_seats;
 mod admin_site;
 mod attendance_api;
 mod browser;
+mod calendar_api;
 mod contract_edges;
 mod csrf_forms;
 mod django_fixture;

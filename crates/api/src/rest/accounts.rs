@@ -7,7 +7,7 @@ use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::{Email, Username};
 use serde_json::{Map, Value};
-use store::users::{NewUser, UserCredentials};
+use store::users::{NewUser, UserChanges, UserCredentials};
 use store::OptionalExt;
 use store::StoreError;
 
@@ -17,7 +17,8 @@ use crate::http::client;
 use crate::http::fields::{not_blank, Form};
 use crate::http::identity::{start_session, AuthUser, Caller, CSRF_COOKIE};
 use crate::http::routes::{get, resource, Access};
-use crate::rest::representations::MeBody;
+use crate::http::values::boolean;
+use crate::rest::representations::{me_body, MeBody};
 use crate::state::State;
 use crate::{with_conn, ApiError, ApiState};
 
@@ -39,7 +40,25 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         resource("/auth/logout/", "Logout", "POST, OPTIONS", Access::Anyone)
             .route(web::post().to(logout)),
     )
-    .service(resource("/auth/me/", "Me", "GET, HEAD, OPTIONS", Access::Users).route(get().to(me)));
+    .service(
+        resource(
+            "/auth/me/",
+            "Me",
+            "GET, PATCH, HEAD, OPTIONS",
+            Access::Users,
+        )
+        .route(get().to(me))
+        .route(web::patch().to(update_me)),
+    )
+    .service(
+        resource(
+            "/unsubscribe/{token}",
+            "Unsubscribe",
+            "POST, OPTIONS",
+            Access::Unauthenticated,
+        )
+        .route(web::post().to(unsubscribe)),
+    );
 }
 
 const USERNAME_TAKEN: &str = "A user with that username already exists.";
@@ -159,7 +178,7 @@ pub(crate) async fn register(
         })
     })
     .await?;
-    Ok(HttpResponse::Created().json(MeBody::from(&user)))
+    Ok(HttpResponse::Created().json(me_body(&req, &state, &user)))
 }
 
 /// Logs in with a username and password: sets the session cookie and a
@@ -200,7 +219,9 @@ pub(crate) async fn login(
         .secure(state.config.secure_cookies)
         .max_age(CookieDuration::days(365))
         .finish();
-    Ok(HttpResponse::Ok().cookie(csrf).json(MeBody::from(&user)))
+    Ok(HttpResponse::Ok()
+        .cookie(csrf)
+        .json(me_body(&req, &state, &user)))
 }
 
 /// Ends the session.
@@ -212,8 +233,102 @@ pub(crate) async fn logout(req: HttpRequest, _caller: Caller) -> HttpResponse {
 
 /// The caller's account.
 #[utoipa::path(get, path = "/api/auth/me/", tag = "auth", responses((status = 200, body = MeBody), (status = 401, body = crate::rest::representations::DetailBody)), security(("jwt" = []), ("session" = [])))]
-pub(crate) async fn me(AuthUser(user): AuthUser) -> HttpResponse {
-    HttpResponse::Ok().json(MeBody::from(&user))
+pub(crate) async fn me(
+    req: HttpRequest,
+    AuthUser(user): AuthUser,
+    State(state): State,
+) -> HttpResponse {
+    HttpResponse::Ok().json(me_body(&req, &state, &user))
+}
+
+/// The body of `PATCH /api/auth/me/`.
+#[derive(utoipa::ToSchema)]
+#[allow(
+    dead_code,
+    reason = "describes the request body for the OpenAPI document"
+)]
+pub(crate) struct MeChangesInput {
+    /// Given name, at most 150 characters.
+    first_name: Option<String>,
+    /// Family name, at most 150 characters.
+    last_name: Option<String>,
+    /// Mail address; `""` removes it.
+    email: Option<String>,
+    /// Whether to get change notices, reminders and seat mails.
+    email_notifications: Option<bool>,
+}
+
+/// Changes the caller's names, address or notice switch (every field
+/// optional; the rest of the account is read-only here).
+#[utoipa::path(
+    patch, path = "/api/auth/me/", tag = "auth",
+    request_body(content(
+        (MeChangesInput = "application/json"),
+        (MeChangesInput = "application/x-www-form-urlencoded"),
+        (MeChangesInput = "multipart/form-data"),
+    )),
+    responses(
+        (status = 200, body = MeBody),
+        (status = 400, body = crate::rest::representations::FieldErrorsBody),
+        (status = 401, body = crate::rest::representations::DetailBody),
+    ),
+    security(("jwt" = []), ("session" = []))
+)]
+pub(crate) async fn update_me(
+    req: HttpRequest,
+    payload: web::Payload,
+    AuthUser(user): AuthUser,
+    State(state): State,
+) -> Result<HttpResponse, ApiError> {
+    let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
+    let mut form = Form::new(&data, true);
+    let first_name = form.optional_text("first_name", NAME_MAX_CHARS);
+    let last_name = form.optional_text("last_name", NAME_MAX_CHARS);
+    let email = match form.optional_text("email", Email::MAX_CHARS) {
+        Some(raw) if raw.is_empty() => Some(None),
+        Some(raw) => form.text("email", |_| Email::parse(&raw)).map(Some),
+        None => None,
+    };
+    let email_notifications = form.optional("email_notifications", boolean);
+    form.finish()?;
+    let changes = UserChanges {
+        email,
+        first_name,
+        last_name,
+        email_notifications,
+        ..UserChanges::default()
+    };
+    let id = user.id;
+    let user = with_conn(&state.pool, move |conn| {
+        Ok(store::users::update(conn, id, &changes)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(me_body(&req, &state, &user)))
+}
+
+/// Turns notices off for the holder of the token a notice carried in its
+/// `List-Unsubscribe` header (RFC 8058 one-click: no login, any body).
+#[utoipa::path(
+    post, path = "/api/unsubscribe/{token}", tag = "auth",
+    params(("token" = String, Path, description = "The token from the mail's List-Unsubscribe header")),
+    responses(
+        (status = 204, description = "Notices are off"),
+        (status = 404, body = crate::rest::representations::DetailBody),
+    )
+)]
+pub(crate) async fn unsubscribe(
+    path: web::Path<String>,
+    State(state): State,
+) -> Result<HttpResponse, ApiError> {
+    let token = path.into_inner();
+    with_conn(&state.pool, move |conn| {
+        store::users::unsubscribe(conn, &token).map_err(|err| match err {
+            StoreError::NotFound => ApiError::NotFound("Not found."),
+            other => other.into(),
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// 429 while the client address has too many recent failed logins.

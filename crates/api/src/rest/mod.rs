@@ -2,6 +2,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod attendance;
+pub(crate) mod calendar;
 pub(crate) mod event_input;
 pub(crate) mod events;
 pub(crate) mod health;

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use super::{accounts, attendance, events, health, representations, tokens};
+use super::{accounts, attendance, calendar, events, health, representations, tokens};
 use crate::http::routes::{get, resource, Access};
 
 /// The API's OpenAPI document.
@@ -18,6 +18,8 @@ use crate::http::routes::{get, resource, Access};
         events::list, events::create, events::retrieve, events::update, events::destroy,
         attendance::change_status, attendance::list,
         accounts::register, accounts::login, accounts::logout, accounts::me,
+        accounts::update_me, accounts::unsubscribe,
+        calendar::event_calendar, calendar::feed, calendar::rotate,
         tokens::obtain, tokens::refresh, tokens::verify, tokens::blacklist,
         health::healthz, health::readyz,
     ),

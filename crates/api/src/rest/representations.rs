@@ -1,10 +1,13 @@
 //! Response bodies in the contract's shapes.
 
+use actix_web::HttpRequest;
 use chrono::NaiveDate;
 use domain::{AttendanceDetail, Event, EventDetail, EventSummary, User};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+use crate::ApiState;
 
 /// A user as other users see them.
 #[derive(Debug, Serialize, ToSchema)]
@@ -46,20 +49,40 @@ pub struct MeBody {
     pub last_name: String,
     /// May use the admin site.
     pub is_staff: bool,
+    /// Gets change notices, reminders and seat mails.
+    pub email_notifications: bool,
+    /// The personal calendar feed: paste it into a calendar app. It works
+    /// without login; `POST /api/auth/me/calendar/` moves it.
+    #[schema(
+        example = "https://events.example.com/api/calendar/7.VGhpcyBpcyBub3QgYSByZWFsIHRva2Vu.ics"
+    )]
+    pub calendar_url: String,
 }
 
-impl From<&User> for MeBody {
-    fn from(user: &User) -> Self {
-        let public = UserBody::from(user);
-        Self {
-            id: public.id,
-            username: public.username,
-            email: public.email,
-            first_name: user.first_name.clone(),
-            last_name: user.last_name.clone(),
-            is_staff: user.is_staff,
-        }
+/// The Me body of `user`, with their feed address as this request reaches
+/// the server.
+pub(crate) fn me_body(req: &HttpRequest, state: &ApiState, user: &User) -> MeBody {
+    let public = UserBody::from(user);
+    let token = state.feed_key.token(user.id, user.calendar_generation);
+    MeBody {
+        id: public.id,
+        username: public.username,
+        email: public.email,
+        first_name: user.first_name.clone(),
+        last_name: user.last_name.clone(),
+        is_staff: user.is_staff,
+        email_notifications: user.email_notifications,
+        calendar_url: feed_url(req, &token),
     }
+}
+
+/// The absolute URL of the feed with `token`, under wherever the API is mounted.
+fn feed_url(req: &HttpRequest, token: &str) -> String {
+    let path = req
+        .url_for(crate::rest::calendar::FEED_ROUTE, [token])
+        .map(|url| url.path().to_owned())
+        .unwrap_or_else(|_| format!("/api/calendar/{token}.ics"));
+    format!("{}{path}", crate::http::client::origin(req))
 }
 
 /// An event's time, place, seats and RSVP window; date-times are in the

@@ -1,0 +1,180 @@
+//! Calendars: one event as iCalendar, and each user's personal feed of the
+//! events they organize or answered Going or Maybe, at an address that
+//! works without login (calendar apps cannot log in).
+
+mod ics;
+mod vevent;
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use sha2::{Digest, Sha256};
+
+use crate::http::client::origin;
+use crate::http::identity::AuthUser;
+use crate::http::routes::{get, resource, Access};
+use crate::rest::events::{event_id, event_not_found};
+use crate::rest::representations::me_body;
+use crate::state::State;
+use crate::{with_conn, ApiError};
+
+use vevent::{write_event, Attendee};
+
+/// The name the personal feed's route is registered under, for its URL.
+pub(crate) const FEED_ROUTE: &str = "calendar-feed";
+
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource(
+            "/events/{id}/calendar.ics",
+            "Event Calendar",
+            "GET, HEAD, OPTIONS",
+            Access::Anyone,
+        )
+        .route(get().to(event_calendar)),
+    )
+    .service(
+        resource(
+            "/calendar/{token}.ics",
+            "Calendar Feed",
+            "GET, HEAD, OPTIONS",
+            Access::Unauthenticated,
+        )
+        .name(FEED_ROUTE)
+        .route(get().to(feed)),
+    )
+    .service(
+        resource(
+            "/auth/me/calendar/",
+            "Calendar Address",
+            "POST, OPTIONS",
+            Access::Users,
+        )
+        .route(web::post().to(rotate)),
+    );
+}
+
+/// The event as an iCalendar file with one VEVENT.
+#[utoipa::path(
+    get, path = "/api/events/{id}/calendar.ics", tag = "calendars",
+    params(("id" = uuid::Uuid, Path, description = "The event's id")),
+    responses(
+        (status = 200, content_type = "text/calendar", body = String, description = "One VEVENT"),
+        (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
+        (status = 404, body = crate::rest::representations::DetailBody),
+    )
+)]
+pub(crate) async fn event_calendar(
+    req: HttpRequest,
+    path: web::Path<String>,
+    State(state): State,
+) -> Result<HttpResponse, ApiError> {
+    let id = event_id(&path)?;
+    let summary = with_conn(&state.pool, move |conn| {
+        let event = store::events::get(conn, id).map_err(event_not_found)?;
+        let organizer = match event.organizer_id {
+            Some(organizer) => Some(store::users::get(conn, organizer)?),
+            None => None,
+        };
+        Ok(domain::EventSummary { event, organizer })
+    })
+    .await?;
+    let base = origin(&req);
+    let mut calendar = ics::Ics::calendar(summary.event.name.as_str());
+    write_event(&mut calendar, &base, &summary, None);
+    Ok(ics_response(&req, calendar.finish()))
+}
+
+/// A user's personal feed.
+#[utoipa::path(
+    get, path = "/api/calendar/{token}.ics", tag = "calendars",
+    params(("token" = String, Path, description = "The secret part of the user's calendar_url")),
+    responses(
+        (status = 200, content_type = "text/calendar", body = String, description = "The user's events, with alarms"),
+        (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
+        (status = 404, body = crate::rest::representations::DetailBody),
+    )
+)]
+pub(crate) async fn feed(
+    req: HttpRequest,
+    path: web::Path<String>,
+    State(state): State,
+) -> Result<HttpResponse, ApiError> {
+    let token = path.into_inner();
+    let user_id = auth::feed_token_user(&token).ok_or(ApiError::NotFound("Not found."))?;
+    let key = state.feed_key.clone();
+    let (user, entries) = with_conn(&state.pool, move |conn| {
+        let user = match store::users::get(conn, user_id) {
+            Err(store::StoreError::NotFound) => return Ok(None),
+            other => other?,
+        };
+        if !user.is_active || !key.matches(&token, user.id, user.calendar_generation) {
+            return Ok(None);
+        }
+        let entries = store::calendar::feed(conn, user.id)?;
+        Ok(Some((user, entries)))
+    })
+    .await?
+    .ok_or(ApiError::NotFound("Not found."))?;
+    let base = origin(&req);
+    let mut calendar = ics::Ics::calendar(&format!("Events: {}", user.username));
+    for entry in &entries {
+        let attendee = entry.answer.map(|answer| Attendee {
+            user: &user,
+            answer,
+        });
+        write_event(&mut calendar, &base, &entry.event, Some(attendee));
+    }
+    Ok(ics_response(&req, calendar.finish()))
+}
+
+/// Moves the caller's feed to a new address; the old one answers 404.
+#[utoipa::path(
+    post, path = "/api/auth/me/calendar/", tag = "calendars",
+    responses(
+        (status = 200, body = crate::rest::representations::MeBody),
+        (status = 401, body = crate::rest::representations::DetailBody),
+    ),
+    security(("jwt" = []), ("session" = []))
+)]
+pub(crate) async fn rotate(
+    req: HttpRequest,
+    AuthUser(user): AuthUser,
+    State(state): State,
+) -> Result<HttpResponse, ApiError> {
+    let id = user.id;
+    let user = with_conn(&state.pool, move |conn| {
+        Ok(store::users::rotate_calendar(conn, id)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(me_body(&req, &state, &user)))
+}
+
+/// `text/calendar` with a strong ETag over the body; 304 when the client
+/// already holds it.
+fn ics_response(req: &HttpRequest, body: String) -> HttpResponse {
+    let digest = Sha256::digest(body.as_bytes());
+    let etag = format!(
+        "\"{}\"",
+        digest[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let held = req
+        .headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag);
+    if held {
+        return HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish();
+    }
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .body(body)
+}
