@@ -162,6 +162,15 @@ pub struct Settings {
     /// Seconds between looks at the outbox when nothing wakes the worker.
     #[arg(long, env = "EMAIL_POLL_INTERVAL", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..), global = true)]
     pub email_poll_interval: u64,
+
+    /// The server's public address, for links in mail (the one-click
+    /// unsubscribe link); `http://<BIND>` when unset.
+    #[arg(long, env = "SITE_URL", global = true)]
+    pub site_url: Option<String>,
+
+    /// Seconds before a timed event its seated Going attendees are reminded.
+    #[arg(long, env = "REMINDER_LEAD", default_value_t = 86_400, value_parser = clap::value_parser!(u64).range(1..=MAX_TOKEN_LIFETIME), global = true)]
+    pub reminder_lead: u64,
 }
 
 /// The longest token lifetime accepted: ten years, in seconds.
@@ -217,6 +226,11 @@ impl Settings {
             max_attempts: self.email_max_attempts,
             retry_base: Duration::from_secs(self.email_retry_base),
             poll_interval: Duration::from_secs(self.email_poll_interval),
+            site_url: self
+                .site_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", self.bind)),
+            reminder_lead: Duration::from_secs(self.reminder_lead),
             ..defaults
         }
     }

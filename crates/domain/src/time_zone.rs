@@ -39,10 +39,10 @@ impl TimeZone {
             .to_rfc3339_opts(SecondsFormat::AutoSi, true)
     }
 
-    /// `at` for people: `4 May 2030, 18:00 CEST`.
+    /// `at` for people: `Sat 4 May 2030, 18:00 CEST`.
     pub fn human(self, at: DateTime<Utc>) -> String {
         at.with_timezone(&self.0)
-            .format("%-d %B %Y, %H:%M %Z")
+            .format("%a %-d %b %Y, %H:%M %Z")
             .to_string()
     }
 }
@@ -90,7 +90,7 @@ mod tests {
         let at = parse_date_time("2030-05-04T16:00:00Z").expect("valid");
         assert_eq!(paris.rfc3339(at), "2030-05-04T18:00:00+02:00");
         assert_eq!(TimeZone::UTC.rfc3339(at), "2030-05-04T16:00:00Z");
-        assert_eq!(paris.human(at), "4 May 2030, 18:00 CEST");
+        assert_eq!(paris.human(at), "Sat 4 May 2030, 18:00 CEST");
         let winter = parse_date_time("2030-01-04T23:30:00-01:00").expect("valid");
         assert_eq!(paris.rfc3339(winter), "2030-01-05T01:30:00+01:00");
         assert_eq!(paris.local_date(winter).to_string(), "2030-01-05");

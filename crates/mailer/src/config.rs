@@ -113,6 +113,11 @@ pub struct MailConfig {
     pub lease: Duration,
     /// Messages claimed at once.
     pub batch_size: i64,
+    /// The server's public address (`https://events.example.com`), for the
+    /// links in mail.
+    pub site_url: String,
+    /// How long before a timed event its seated attendees are reminded.
+    pub reminder_lead: Duration,
 }
 
 impl Default for MailConfig {
@@ -134,6 +139,8 @@ impl Default for MailConfig {
             poll_interval: Duration::from_secs(10),
             lease: Duration::from_secs(300),
             batch_size: 20,
+            site_url: "http://localhost:8000".to_owned(),
+            reminder_lead: Duration::from_secs(24 * 60 * 60),
         }
     }
 }

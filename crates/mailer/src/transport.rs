@@ -1,4 +1,4 @@
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{SmtpTransport, Transport as _};
@@ -55,21 +55,29 @@ impl Transport {
         })
     }
 
-    /// Delivers one message. Blocking: call it off the async executor.
-    pub fn send(&self, from: &Mailbox, message: &Message) -> Result<(), SendError> {
+    /// Delivers one message; with `unsubscribe_url` (notices), it carries
+    /// RFC 8058's one-click `List-Unsubscribe` headers. Blocking: call it
+    /// off the async executor.
+    pub fn send(
+        &self,
+        from: &Mailbox,
+        message: &Message,
+        unsubscribe_url: Option<&str>,
+    ) -> Result<(), SendError> {
         match self {
             Self::Console => {
                 tracing::info!(
                     to = %message.recipient,
                     subject = %message.subject,
                     body = %message.body,
+                    unsubscribe = unsubscribe_url.unwrap_or(""),
                     "email (console backend)"
                 );
                 Ok(())
             }
             Self::Discard => Ok(()),
             Self::Smtp(smtp) => {
-                let email = build(from, message)?;
+                let email = build(from, message, unsubscribe_url)?;
                 smtp.send(&email).map(|_| ()).map_err(|err| SendError {
                     permanent: err.is_permanent(),
                     message: error_chain(&err),
@@ -79,7 +87,11 @@ impl Transport {
     }
 }
 
-fn build(from: &Mailbox, message: &Message) -> Result<lettre::Message, SendError> {
+fn build(
+    from: &Mailbox,
+    message: &Message,
+    unsubscribe_url: Option<&str>,
+) -> Result<lettre::Message, SendError> {
     let permanent = |message: String| SendError {
         permanent: true,
         message,
@@ -88,13 +100,26 @@ fn build(from: &Mailbox, message: &Message) -> Result<lettre::Message, SendError
         .recipient
         .parse()
         .map_err(|e| permanent(format!("invalid recipient {:?}: {e}", message.recipient)))?;
-    lettre::Message::builder()
+    let mut builder = lettre::Message::builder()
         .from(from.clone())
         .to(to)
         .subject(message.subject.as_str())
-        .header(ContentType::TEXT_PLAIN)
+        .header(ContentType::TEXT_PLAIN);
+    if let Some(url) = unsubscribe_url {
+        builder = builder
+            .raw_header(raw_header("List-Unsubscribe", format!("<{url}>")))
+            .raw_header(raw_header(
+                "List-Unsubscribe-Post",
+                "List-Unsubscribe=One-Click".to_owned(),
+            ));
+    }
+    builder
         .body(message.body.clone())
         .map_err(|e| permanent(format!("cannot build the message: {e}")))
+}
+
+fn raw_header(name: &'static str, value: String) -> HeaderValue {
+    HeaderValue::new(HeaderName::new_from_ascii_str(name), value)
 }
 
 /// The error with its causes, on one line (lettre's top level often says

@@ -89,6 +89,7 @@ impl Worker {
     async fn run(self, waker: Waker, mut stopped: watch::Receiver<bool>) {
         tracing::info!(backend = ?self.config.backend, "mail worker started");
         while !*stopped.borrow() {
+            self.schedule_reminders().await;
             match self.claim().await {
                 Ok(batch) if !batch.is_empty() => {
                     self.deliver_batch(batch, &stopped).await;
@@ -138,6 +139,22 @@ impl Worker {
         }
     }
 
+    /// Queues the reminders now due; they go out with the next claim.
+    async fn schedule_reminders(&self) {
+        let lead =
+            chrono::Duration::from_std(self.config.reminder_lead).unwrap_or(chrono::Duration::MAX);
+        let written = self
+            .with_conn(move |conn| {
+                store::reminders::schedule(conn, store::now(), lead, crate::reminder)
+            })
+            .await;
+        match written {
+            Ok(0) => {}
+            Ok(written) => tracing::info!(written, "reminders queued"),
+            Err(err) => tracing::warn!(error = %err, "cannot queue reminders"),
+        }
+    }
+
     async fn claim(&self) -> Result<Vec<Message>, StoreError> {
         let lease = chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::MAX);
         let limit = self.config.batch_size;
@@ -152,14 +169,22 @@ impl Worker {
         let transport = Arc::clone(&self.transport);
         let from = self.from.clone();
         let (id, attempts) = (message.id, message.attempts);
-        let outcome = tokio::task::spawn_blocking(move || transport.send(&from, &message))
-            .await
-            .unwrap_or_else(|err| {
-                Err(crate::SendError {
-                    permanent: false,
-                    message: format!("delivery task failed: {err}"),
-                })
-            });
+        let unsubscribe = message.unsubscribe_token.as_ref().map(|token| {
+            format!(
+                "{}/api/unsubscribe/{token}",
+                self.config.site_url.trim_end_matches('/')
+            )
+        });
+        let outcome = tokio::task::spawn_blocking(move || {
+            transport.send(&from, &message, unsubscribe.as_deref())
+        })
+        .await
+        .unwrap_or_else(|err| {
+            Err(crate::SendError {
+                permanent: false,
+                message: format!("delivery task failed: {err}"),
+            })
+        });
         let max_attempts = self.config.max_attempts;
         let retry_in = self
             .config

@@ -25,6 +25,7 @@ pub mod django_import;
 pub mod events;
 pub mod maintenance;
 pub mod outbox;
+pub mod reminders;
 pub mod rsvp;
 pub mod seats;
 pub mod sessions;

@@ -31,6 +31,20 @@ use crate::{DbConnection, StoreResult};
 /// for no mail (the store does not word mail; the mailer does).
 pub type PromotionMail = fn(&Event, &User) -> Option<NewMessage>;
 
+/// Writes the notice telling an attendee what changed between the event
+/// before and after, or `None` for no mail.
+pub type ChangeMail = fn(&Event, &Event, &User) -> Option<NewMessage>;
+
+/// The mails an event change may send.
+#[derive(Debug, Clone, Copy)]
+pub struct ChangeMails {
+    /// To each attendee a raised capacity seats.
+    pub promotion: PromotionMail,
+    /// To each Going or Maybe attendee (not the organizer) when the name,
+    /// date, times or location change or the event is cancelled.
+    pub change: ChangeMail,
+}
+
 /// Locks the event against other seat changes until the transaction ends,
 /// and returns it as it is now.
 pub fn lock_event(conn: &mut DbConnection, id: EventId) -> StoreResult<Event> {
@@ -170,19 +184,50 @@ pub fn promote(
     Ok(promoted)
 }
 
-/// Changes the event under its lock and, as a capacity raised or removed
-/// frees seats, promotes the waitlist in the same transaction. Call inside
-/// a write transaction. Returns the event and how many were promoted.
+/// Changes the event under its lock and, in the same transaction, tells
+/// its Going and Maybe attendees (not the organizer) what changed when a
+/// calendar would show it (name, date, times, location, cancellation),
+/// and, as a capacity raised or removed frees seats, promotes the
+/// waitlist. Call inside a write transaction. Returns the event and how
+/// many were promoted.
 pub fn update_event(
     conn: &mut DbConnection,
     id: EventId,
     changes: &EventChanges,
-    mail: PromotionMail,
+    mails: ChangeMails,
 ) -> StoreResult<(Event, usize)> {
-    lock_event(conn, id)?;
+    let before = lock_event(conn, id)?;
     let event = crate::events::update(conn, id, changes)?;
-    let promoted = promote(conn, &event, mail, crate::now())?;
+    let now = crate::now();
+    if before.calendar_differs(&event) {
+        for attendee in interested(conn, &event)? {
+            if let Some(message) = (mails.change)(&before, &event, &attendee) {
+                crate::outbox::enqueue_notice(conn, &message, &attendee, now)?;
+            }
+        }
+    }
+    let promoted = promote(conn, &event, mails.promotion, now)?;
     Ok((event, promoted))
+}
+
+/// The event's Going (seated or waiting) and Maybe attendees, but its
+/// organizer, in answer order.
+fn interested(conn: &mut DbConnection, event: &Event) -> StoreResult<Vec<User>> {
+    let organizer = event.organizer_id.map_or(0, |id| id.0);
+    attendances::table
+        .inner_join(users::table)
+        .filter(attendances::event_id.eq(DbUuid(event.id.0)))
+        .filter(attendances::status.eq_any([
+            AttendanceStatus::Going.as_str(),
+            AttendanceStatus::Maybe.as_str(),
+        ]))
+        .filter(attendances::user_id.ne(organizer))
+        .order((attendances::created_at, attendances::id))
+        .select(USER_COLUMNS)
+        .load::<UserRow>(conn)?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
 }
 
 /// Deletes one attendance and, if it held a seat, promotes its event's

@@ -276,7 +276,7 @@ pub(crate) async fn update(
     // Read now, judged after the permission checks, as DRF orders them.
     let body = read_fields(&req, payload, state.config.max_body_bytes).await;
     let method = method_of(&req);
-    let (detail, promoted) = with_conn(&state.pool, move |conn| {
+    let detail = with_conn(&state.pool, move |conn| {
         store::write_transaction(conn, |conn| {
             let event = store::seats::lock_event(conn, id).map_err(event_not_found)?;
             check(auth::is_organizer_or_read_only(
@@ -291,16 +291,13 @@ pub(crate) async fn update(
                 organizer_id: None,
                 plan: Some(written.plan),
             };
-            // A capacity raised or removed seats the waitlist, in this transaction.
-            let (_, promoted) =
-                store::seats::update_event(conn, id, &changes, mailer::seat_available)?;
-            Ok((store::events::get_detail(conn, id)?, promoted))
+            // Notices, and seats a raised capacity frees, in this transaction.
+            store::seats::update_event(conn, id, &changes, mailer::CHANGE_MAILS)?;
+            Ok(store::events::get_detail(conn, id)?)
         })
     })
     .await?;
-    if promoted > 0 {
-        state.wake_mailer();
-    }
+    state.wake_mailer();
     Ok(HttpResponse::Ok().json(EventDetailBody::from(&detail)))
 }
 

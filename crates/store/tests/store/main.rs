@@ -10,6 +10,7 @@ mod fixtures;
 mod listing;
 mod outbox;
 mod pages;
+mod reminders;
 mod setup;
 mod token_blacklist;
 mod users;

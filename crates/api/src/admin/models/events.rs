@@ -155,9 +155,9 @@ impl AdminModel for Events {
             organizer_id: Some(new.organizer_id),
             plan: Some(new.plan),
         };
-        // A capacity raised or removed seats the waitlist, in this transaction.
+        // Notices, and seats a raised capacity frees, in this transaction.
         let (event, _) =
-            store::seats::update_event(conn, before.id, &changes, mailer::seat_available)?;
+            store::seats::update_event(conn, before.id, &changes, mailer::CHANGE_MAILS)?;
         Ok(event)
     }
 
