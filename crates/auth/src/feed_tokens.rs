@@ -1,15 +1,15 @@
-//! Calendar feed addresses: `<user id>.<MAC>`, the MAC being HMAC-SHA256,
-//! under a key derived from the server's secret, of the user id and the
-//! user's calendar generation. Nothing secret is stored: a copy of the
-//! database gives no feed address, and moving to the next generation ends
-//! the old address.
+//! Calendar feed tokens: HMAC-SHA256, under a key derived from the
+//! server's secret, of the user id and the user's calendar generation, so
+//! the account page can show the address again without storing it. The
+//! database keeps only the token's SHA-256 (as for session keys), by which
+//! the feed is found: a copy of the database gives no feed address, and
+//! moving to the next generation ends the old address.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use domain::UserId;
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
-use subtle::ConstantTimeEq;
+use sha2::{Digest, Sha256};
 
 use crate::derive_key;
 
@@ -30,19 +30,9 @@ impl FeedKey {
         Self(derive_key(secret, "calendar-feed"))
     }
 
-    /// The token of the user's current feed address.
+    /// The token of the user's feed address in `generation`.
     pub fn token(&self, user: UserId, generation: i64) -> String {
-        format!(
-            "{}.{}",
-            user.0,
-            URL_SAFE_NO_PAD.encode(self.mac(user, generation))
-        )
-    }
-
-    /// Whether `token` is the user's current one.
-    pub fn matches(&self, token: &str, user: UserId, generation: i64) -> bool {
-        let expected = self.token(user, generation);
-        bool::from(expected.as_bytes().ct_eq(token.as_bytes()))
+        URL_SAFE_NO_PAD.encode(self.mac(user, generation))
     }
 
     fn mac(&self, user: UserId, generation: i64) -> [u8; 32] {
@@ -55,10 +45,12 @@ impl FeedKey {
     }
 }
 
-/// The user a feed token claims to be for (not yet checked).
-pub fn feed_token_user(token: &str) -> Option<UserId> {
-    let (id, _) = token.split_once('.')?;
-    id.parse().ok().map(UserId)
+/// What the database keeps of a feed token: its SHA-256, in hex.
+pub fn feed_token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -66,18 +58,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_name_their_user_and_generation() {
+    fn tokens_differ_by_user_generation_and_secret() {
         let key = FeedKey::derive("secret");
         let token = key.token(UserId(7), 0);
-        assert_eq!(feed_token_user(&token), Some(UserId(7)));
-        assert!(key.matches(&token, UserId(7), 0));
-        assert!(
-            !key.matches(&token, UserId(7), 1),
-            "a new generation ends it"
+        assert_eq!(token, key.token(UserId(7), 0), "stable");
+        assert_ne!(
+            token,
+            key.token(UserId(7), 1),
+            "a new generation, a new token"
         );
-        assert!(!key.matches(&token, UserId(8), 0));
-        assert!(!FeedKey::derive("other").matches(&token, UserId(7), 0));
-        assert_eq!(feed_token_user("nonsense"), None);
+        assert_ne!(token, key.token(UserId(8), 0));
+        assert_ne!(token, FeedKey::derive("other").token(UserId(7), 0));
+        assert_eq!(token.len(), 43, "256 bits, URL-safe base64: {token}");
+        assert_eq!(feed_token_hash(&token).len(), 64);
+        assert_ne!(
+            feed_token_hash(&token),
+            feed_token_hash(&key.token(UserId(7), 1))
+        );
         assert!(
             format!("{key:?}").ends_with("(..)"),
             "the key is not printed"

@@ -19,7 +19,7 @@ mod throttle;
 pub use csrf::{
     new_csrf_token, new_session_key, password_fingerprint, secrets_match, session_key_digest,
 };
-pub use feed_tokens::{feed_token_user, FeedKey};
+pub use feed_tokens::{feed_token_hash, FeedKey};
 pub use jwt::{Claims, TokenConfig, TokenError, TokenPair, TokenType};
 pub use keys::derive_key;
 pub use password::{

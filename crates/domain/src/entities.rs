@@ -33,6 +33,8 @@ pub struct User {
     pub email_notifications: bool,
     /// Which calendar feed address is current; a new one ends the old.
     pub calendar_generation: i64,
+    /// The hash of the current feed address's token, once it was shown.
+    pub calendar_token_hash: Option<String>,
 }
 
 /// An event, with its organizer referred to by id.

@@ -173,6 +173,7 @@ mod tests {
             last_login: None,
             email_notifications: true,
             calendar_generation: 0,
+            calendar_token_hash: None,
         }
     }
 

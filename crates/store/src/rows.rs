@@ -27,6 +27,7 @@ pub(crate) type UserColumns = (
     users::last_login,
     users::email_notifications,
     users::calendar_generation,
+    users::calendar_token_hash,
 );
 
 pub(crate) const USER_COLUMNS: UserColumns = (
@@ -42,6 +43,7 @@ pub(crate) const USER_COLUMNS: UserColumns = (
     users::last_login,
     users::email_notifications,
     users::calendar_generation,
+    users::calendar_token_hash,
 );
 
 #[derive(Queryable)]
@@ -58,6 +60,7 @@ pub(crate) struct UserRow {
     last_login: Option<NaiveDateTime>,
     email_notifications: bool,
     calendar_generation: i64,
+    calendar_token_hash: Option<String>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -79,6 +82,7 @@ impl TryFrom<UserRow> for User {
             last_login: row.last_login.map(from_db),
             email_notifications: row.email_notifications,
             calendar_generation: row.calendar_generation,
+            calendar_token_hash: row.calendar_token_hash,
         })
     }
 }

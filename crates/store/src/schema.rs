@@ -18,6 +18,7 @@ diesel::table! {
         email_notifications -> Bool,
         calendar_generation -> BigInt,
         unsubscribe_token -> Nullable<Text>,
+        calendar_token_hash -> Nullable<Text>,
     }
 }
 

@@ -181,13 +181,48 @@ pub fn unsubscribe(conn: &mut DbConnection, token: &str) -> StoreResult<()> {
     found(changed)
 }
 
-/// Moves the user to a new calendar feed address; the old one stops
-/// working.
-pub fn rotate_calendar(conn: &mut DbConnection, id: UserId) -> StoreResult<User> {
+/// Records the hash of the user's feed token for `generation` (the feed
+/// is found by it); nothing when the user has moved on to another
+/// generation meanwhile.
+pub fn set_calendar_token_hash(
+    conn: &mut DbConnection,
+    id: UserId,
+    generation: i64,
+    hash: &str,
+) -> StoreResult<User> {
     diesel::update(users::table.find(id.0))
-        .set(users::calendar_generation.eq(users::calendar_generation + 1))
-        .returning(USER_COLUMNS)
-        .get_result::<UserRow>(conn)?
+        .filter(users::calendar_generation.eq(generation))
+        .set(users::calendar_token_hash.eq(hash))
+        .execute(conn)?;
+    get(conn, id)
+}
+
+/// Moves the user to the feed generation after `from`, whose token hashes
+/// to `hash`; the old address stops working. Nothing when another
+/// request moved it first.
+pub fn rotate_calendar(
+    conn: &mut DbConnection,
+    id: UserId,
+    from: i64,
+    hash: &str,
+) -> StoreResult<User> {
+    diesel::update(users::table.find(id.0))
+        .filter(users::calendar_generation.eq(from))
+        .set((
+            users::calendar_generation.eq(from + 1),
+            users::calendar_token_hash.eq(hash),
+        ))
+        .execute(conn)?;
+    get(conn, id)
+}
+
+/// The active user whose feed token hashes to `hash`.
+pub fn get_by_calendar_token_hash(conn: &mut DbConnection, hash: &str) -> StoreResult<User> {
+    users::table
+        .filter(users::calendar_token_hash.eq(hash))
+        .filter(users::is_active.eq(true))
+        .select(USER_COLUMNS)
+        .first::<UserRow>(conn)?
         .try_into()
 }
 

@@ -7,6 +7,7 @@ ALTER TABLE events ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users
     ADD COLUMN email_notifications BOOLEAN NOT NULL DEFAULT TRUE,
     ADD COLUMN calendar_generation BIGINT NOT NULL DEFAULT 0,
+    ADD COLUMN calendar_token_hash VARCHAR(64) UNIQUE,
     ADD COLUMN unsubscribe_token VARCHAR(64) UNIQUE;
 
 ALTER TABLE outbox ADD COLUMN unsubscribe_token VARCHAR(64);

@@ -3,6 +3,8 @@ DROP TABLE reminders;
 ALTER TABLE outbox DROP COLUMN unsubscribe_token;
 DROP INDEX users_unsubscribe_token;
 ALTER TABLE users DROP COLUMN unsubscribe_token;
+DROP INDEX users_calendar_token_hash;
+ALTER TABLE users DROP COLUMN calendar_token_hash;
 ALTER TABLE users DROP COLUMN calendar_generation;
 ALTER TABLE users DROP COLUMN email_notifications;
 ALTER TABLE events DROP COLUMN sequence;

@@ -6,6 +6,8 @@ ALTER TABLE events ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
 
 ALTER TABLE users ADD COLUMN email_notifications BOOLEAN NOT NULL DEFAULT 1;
 ALTER TABLE users ADD COLUMN calendar_generation INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN calendar_token_hash TEXT;
+CREATE UNIQUE INDEX users_calendar_token_hash ON users (calendar_token_hash);
 -- SQLite cannot add a UNIQUE column; the unique index does the same.
 ALTER TABLE users ADD COLUMN unsubscribe_token TEXT;
 CREATE UNIQUE INDEX users_unsubscribe_token ON users (unsubscribe_token);

@@ -18,6 +18,7 @@ use crate::http::fields::{not_blank, Form};
 use crate::http::identity::{start_session, AuthUser, Caller, CSRF_COOKIE};
 use crate::http::routes::{get, resource, Access};
 use crate::http::values::boolean;
+use crate::rest::calendar::with_feed_address;
 use crate::rest::representations::{me_body, MeBody};
 use crate::state::State;
 use crate::{with_conn, ApiError, ApiState};
@@ -178,6 +179,7 @@ pub(crate) async fn register(
         })
     })
     .await?;
+    let user = with_feed_address(&state, user).await?;
     Ok(HttpResponse::Created().json(me_body(&req, &state, &user)))
 }
 
@@ -303,6 +305,7 @@ pub(crate) async fn update_me(
         Ok(store::users::update(conn, id, &changes)?)
     })
     .await?;
+    let user = with_feed_address(&state, user).await?;
     Ok(HttpResponse::Ok().json(me_body(&req, &state, &user)))
 }
 

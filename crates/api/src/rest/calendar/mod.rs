@@ -15,7 +15,7 @@ use crate::http::routes::{get, resource, Access};
 use crate::rest::events::{event_id, event_not_found};
 use crate::rest::representations::me_body;
 use crate::state::State;
-use crate::{with_conn, ApiError};
+use crate::{with_conn, ApiError, ApiState};
 
 use vevent::{write_event, Attendee};
 
@@ -99,17 +99,12 @@ pub(crate) async fn feed(
     path: web::Path<String>,
     State(state): State,
 ) -> Result<HttpResponse, ApiError> {
-    let token = path.into_inner();
-    let user_id = auth::feed_token_user(&token).ok_or(ApiError::NotFound("Not found."))?;
-    let key = state.feed_key.clone();
+    let hash = auth::feed_token_hash(&path.into_inner());
     let (user, entries) = with_conn(&state.pool, move |conn| {
-        let user = match store::users::get(conn, user_id) {
+        let user = match store::users::get_by_calendar_token_hash(conn, &hash) {
             Err(store::StoreError::NotFound) => return Ok(None),
             other => other?,
         };
-        if !user.is_active || !key.matches(&token, user.id, user.calendar_generation) {
-            return Ok(None);
-        }
         let entries = store::calendar::feed(conn, user.id)?;
         Ok(Some((user, entries)))
     })
@@ -127,6 +122,25 @@ pub(crate) async fn feed(
     Ok(ics_response(&req, calendar.finish()))
 }
 
+/// `user`, with the hash of their current feed token on record, so that
+/// the address Me shows works. Written once a generation.
+pub(crate) async fn with_feed_address(
+    state: &ApiState,
+    user: domain::User,
+) -> Result<domain::User, ApiError> {
+    let hash = auth::feed_token_hash(&state.feed_key.token(user.id, user.calendar_generation));
+    if user.calendar_token_hash.as_deref() == Some(hash.as_str()) {
+        return Ok(user);
+    }
+    let (id, generation) = (user.id, user.calendar_generation);
+    with_conn(&state.pool, move |conn| {
+        Ok(store::users::set_calendar_token_hash(
+            conn, id, generation, &hash,
+        )?)
+    })
+    .await
+}
+
 /// Moves the caller's feed to a new address; the old one answers 404.
 #[utoipa::path(
     post, path = "/api/auth/me/calendar/", tag = "calendars",
@@ -141,11 +155,13 @@ pub(crate) async fn rotate(
     AuthUser(user): AuthUser,
     State(state): State,
 ) -> Result<HttpResponse, ApiError> {
-    let id = user.id;
+    let (id, from) = (user.id, user.calendar_generation);
+    let hash = auth::feed_token_hash(&state.feed_key.token(id, from + 1));
     let user = with_conn(&state.pool, move |conn| {
-        Ok(store::users::rotate_calendar(conn, id)?)
+        Ok(store::users::rotate_calendar(conn, id, from, &hash)?)
     })
     .await?;
+    let user = with_feed_address(&state, user).await?;
     Ok(HttpResponse::Ok().json(me_body(&req, &state, &user)))
 }
 
