@@ -131,6 +131,22 @@ mod tests {
     }
 
     #[test]
+    fn site_url_must_be_an_absolute_http_address() {
+        let site = |url: &str| {
+            Cli::try_parse_from(["server", "--site-url", url]).map(|cli| cli.settings.site_url)
+        };
+        assert_eq!(
+            site("https://events.example.com/")
+                .ok()
+                .flatten()
+                .as_deref(),
+            Some("https://events.example.com")
+        );
+        assert!(site("events.example.com").is_err());
+        assert!(site("https://").is_err());
+    }
+
+    #[test]
     fn bad_bind_address_is_a_usage_error() {
         assert!(Cli::try_parse_from(["server", "--bind", "not-an-address"]).is_err());
     }

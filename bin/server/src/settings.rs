@@ -165,12 +165,25 @@ pub struct Settings {
 
     /// The server's public address, for links in mail (the one-click
     /// unsubscribe link); `http://<BIND>` when unset.
-    #[arg(long, env = "SITE_URL", global = true)]
+    #[arg(long, env = "SITE_URL", value_parser = parse_site_url, global = true)]
     pub site_url: Option<String>,
 
     /// Seconds before a timed event its seated Going attendees are reminded.
     #[arg(long, env = "REMINDER_LEAD", default_value_t = 86_400, value_parser = clap::value_parser!(u64).range(1..=MAX_TOKEN_LIFETIME), global = true)]
     pub reminder_lead: u64,
+}
+
+/// `SITE_URL`: an absolute http(s) address, without a trailing slash.
+fn parse_site_url(raw: &str) -> Result<String, String> {
+    let trimmed = raw.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or("must start with https:// or http://")?;
+    if rest.is_empty() || rest.contains(char::is_whitespace) {
+        return Err("must name a host, as in https://events.example.com".to_owned());
+    }
+    Ok(trimmed.to_owned())
 }
 
 /// The longest token lifetime accepted: ten years, in seconds.
@@ -206,6 +219,7 @@ impl Settings {
             login_failures_allowed: self.login_throttle_failures as usize,
             login_failure_window: Duration::from_secs(self.login_throttle_window),
             trusted_proxies: self.trusted_proxies,
+            public_url: self.site_url.clone(),
         }
     }
 

@@ -38,6 +38,10 @@ pub struct ApiConfig {
     /// address comes from `X-Forwarded-For` and links from the forwarded
     /// host and scheme (DRF's `NUM_PROXIES`).
     pub trusted_proxies: usize,
+    /// The server's public address (`https://events.example.com`); links
+    /// handed out to be used elsewhere (the calendar feed) start with it.
+    /// `None`: the address the request came to.
+    pub public_url: Option<String>,
 }
 
 impl Default for ApiConfig {
@@ -52,6 +56,7 @@ impl Default for ApiConfig {
             login_failures_allowed: 10,
             login_failure_window: Duration::from_secs(5 * 60),
             trusted_proxies: 0,
+            public_url: None,
         }
     }
 }

@@ -155,7 +155,8 @@ pub fn enqueue(
 }
 
 /// Queues a notice (a change, a reminder, a freed seat) for `user`, with
-/// their unsubscribe token, unless they turned notices off. Call it inside
+/// their unsubscribe token, unless they turned notices off or the account
+/// is inactive. Call it inside
 /// the transaction that makes the change. Returns the message's id, or
 /// `None` when nothing was queued.
 pub fn enqueue_notice(
@@ -164,7 +165,7 @@ pub fn enqueue_notice(
     user: &User,
     at: DateTime<Utc>,
 ) -> StoreResult<Option<i64>> {
-    if !user.email_notifications {
+    if !user.email_notifications || !user.is_active {
         return Ok(None);
     }
     let token = crate::users::unsubscribe_token(conn, user.id)?;

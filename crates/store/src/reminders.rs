@@ -47,7 +47,13 @@ pub fn schedule(
             Ok(false) => {}
             // The event or the user went away meanwhile: nothing to remind.
             Err(StoreError::NotFound) => {}
-            Err(other) => return Err(other),
+            // The database is gone: the next scan tries again.
+            Err(err @ StoreError::Unavailable(_)) => return Err(err),
+            // One bad row must not hold back the reminders after it.
+            Err(err) => tracing::warn!(
+                event = %event_id.0, user = user_id, error = %err,
+                "cannot write a reminder"
+            ),
         }
     }
     Ok(written)

@@ -56,6 +56,7 @@ pub fn create(conn: &mut DbConnection, new: &NewUser<'_>) -> StoreResult<User> {
             users::is_superuser.eq(new.is_superuser),
             users::is_active.eq(new.is_active),
             users::date_joined.eq(to_db(new.date_joined)),
+            users::unsubscribe_token.eq(new_unsubscribe_token()),
         ))
         .returning(USER_COLUMNS)
         .get_result(conn)?;
@@ -144,8 +145,19 @@ pub fn delete(conn: &mut DbConnection, id: UserId) -> StoreResult<()> {
     found(deleted)
 }
 
-/// The user's one-click unsubscribe token, made on first use. Random, and
-/// only good for turning notices off.
+/// A fresh one-click unsubscribe token: 244 random bits.
+pub(crate) fn new_unsubscribe_token() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+/// The user's one-click unsubscribe token, only good for turning notices
+/// off. Every account gets one when it is made (and the migration gave
+/// one to every account before), so this only reads; a row written by
+/// another tool without one gets one here.
 pub fn unsubscribe_token(conn: &mut DbConnection, id: UserId) -> StoreResult<String> {
     let token: Option<String> = users::table
         .find(id.0)
@@ -154,11 +166,7 @@ pub fn unsubscribe_token(conn: &mut DbConnection, id: UserId) -> StoreResult<Str
     if let Some(token) = token {
         return Ok(token);
     }
-    let fresh = format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
+    let fresh = new_unsubscribe_token();
     // A concurrent first use may have set one: keep whichever came first.
     diesel::update(users::table.find(id.0))
         .filter(users::unsubscribe_token.is_null())
@@ -235,7 +243,7 @@ pub(crate) fn found(rows: usize) -> StoreResult<()> {
 }
 
 /// Changes to an account; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserChanges {
     /// New address (`Some(None)` removes it).
     pub email: Option<Option<Email>>,
@@ -253,6 +261,10 @@ pub struct UserChanges {
 
 /// Applies `changes` to the user.
 pub fn update(conn: &mut DbConnection, id: UserId, changes: &UserChanges) -> StoreResult<User> {
+    if *changes == UserChanges::default() {
+        // An UPDATE without columns is not SQL; nothing to change is no error.
+        return get(conn, id);
+    }
     let email = changes
         .email
         .as_ref()

@@ -10,6 +10,13 @@ ALTER TABLE users
     ADD COLUMN calendar_token_hash VARCHAR(64) UNIQUE,
     ADD COLUMN unsubscribe_token VARCHAR(64) UNIQUE;
 
+-- Every account has its token from the start, so that queuing a notice
+-- never writes the users row (which would lock it against the foreign key
+-- checks of concurrent notices).
+UPDATE users SET unsubscribe_token =
+    replace(CAST(gen_random_uuid() AS TEXT), '-', '')
+    || replace(CAST(gen_random_uuid() AS TEXT), '-', '');
+
 ALTER TABLE outbox ADD COLUMN unsubscribe_token VARCHAR(64);
 
 CREATE TABLE reminders (

@@ -12,6 +12,10 @@ CREATE UNIQUE INDEX users_calendar_token_hash ON users (calendar_token_hash);
 ALTER TABLE users ADD COLUMN unsubscribe_token TEXT;
 CREATE UNIQUE INDEX users_unsubscribe_token ON users (unsubscribe_token);
 
+-- Every account has its token from the start, so that queuing a notice
+-- never has to write the users row.
+UPDATE users SET unsubscribe_token = lower(hex(randomblob(32)));
+
 ALTER TABLE outbox ADD COLUMN unsubscribe_token TEXT;
 
 CREATE TABLE reminders (

@@ -72,17 +72,21 @@ pub(crate) fn me_body(req: &HttpRequest, state: &ApiState, user: &User) -> MeBod
         last_name: user.last_name.clone(),
         is_staff: user.is_staff,
         email_notifications: user.email_notifications,
-        calendar_url: feed_url(req, &token),
+        calendar_url: feed_url(req, state, &token),
     }
 }
 
-/// The absolute URL of the feed with `token`, under wherever the API is mounted.
-fn feed_url(req: &HttpRequest, token: &str) -> String {
+/// The absolute URL of the feed with `token`, under wherever the API is
+/// mounted, at the public address when one is configured.
+fn feed_url(req: &HttpRequest, state: &ApiState, token: &str) -> String {
     let path = req
         .url_for(crate::rest::calendar::FEED_ROUTE, [token])
         .map(|url| url.path().to_owned())
         .unwrap_or_else(|_| format!("/api/calendar/{token}.ics"));
-    format!("{}{path}", crate::http::client::origin(req))
+    match &state.config.public_url {
+        Some(base) => format!("{}{path}", base.trim_end_matches('/')),
+        None => format!("{}{path}", crate::http::client::origin(req)),
+    }
 }
 
 /// An event's time, place, seats and RSVP window; date-times are in the

@@ -73,6 +73,15 @@ fn concurrent_scans_write_one_reminder_per_attendee_and_start(db: &TestDb) {
         let host = user(&mut conn, "host");
         let soon = event(&mut conn, "Soon", "2030-01-01", Some(host.id));
         let later = event(&mut conn, "Later", "2030-01-01", Some(host.id));
+        // Going, but wants no notices: never reminded.
+        let quiet = user(&mut conn, "quiet");
+        let off = store::users::UserChanges {
+            email_notifications: Some(false),
+            ..Default::default()
+        };
+        store::users::update(&mut conn, quiet.id, &off).expect("opt out");
+        store::attendances::upsert(&mut conn, quiet.id, soon.id, AttendanceStatus::Going)
+            .expect("answer");
         for n in 0..ATTENDEES {
             let guest = user(&mut conn, &format!("guest{n:02}"));
             let status = if n % 4 == 3 {

@@ -18,8 +18,9 @@ impl Ics {
         ics.line("BEGIN:VCALENDAR");
         ics.line("VERSION:2.0");
         ics.line("PRODID:-//events-backend//Events//EN");
+        // No METHOD: these are published calendars to subscribe to, not
+        // iTIP messages (RFC 5546 would then forbid ATTENDEE lines).
         ics.line("CALSCALE:GREGORIAN");
-        ics.line("METHOD:PUBLISH");
         ics.text("X-WR-CALNAME", name);
         ics
     }
@@ -100,8 +101,8 @@ pub(crate) fn escape_text(value: &str) -> String {
                 out.push_str("\\n");
             }
             '\n' => out.push_str("\\n"),
-            // Other control characters are not allowed in TEXT.
-            c if c.is_control() => {}
+            // Other control characters (but tab) are not allowed in TEXT.
+            c if c.is_control() && c != '\t' => {}
             c => out.push(c),
         }
     }
@@ -142,7 +143,7 @@ mod tests {
             escape_text("a\\b;c,d\ne\r\nf\rg"),
             "a\\\\b\\;c\\,d\\ne\\nf\\ng"
         );
-        assert_eq!(escape_text("bell\u{7}"), "bell");
+        assert_eq!(escape_text("bell\u{7}\tand tab"), "bell\tand tab");
     }
 
     #[test]

@@ -186,6 +186,7 @@ fn ics_response(req: &HttpRequest, body: String) -> HttpResponse {
     if held {
         return HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))
+            .insert_header((header::CACHE_CONTROL, "private, no-cache"))
             .finish();
     }
     HttpResponse::Ok()
