@@ -4,7 +4,7 @@ use crate::ValidationError;
 
 /// Parses a calendar date in a request body as DRF's `DateField` does
 /// (Django's `parse_date`): `YYYY-MM-DD`, with one- or two-digit month and
-/// day, or the compact `YYYYMMDD`.
+/// day, or the compact `YYYYMMDD`; years 1 to 9999, as Python's dates.
 pub fn parse_date(raw: &str) -> Result<NaiveDate, ValidationError> {
     let digits = |part: &str, lengths: std::ops::RangeInclusive<usize>| {
         lengths.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
@@ -15,7 +15,8 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, ValidationError> {
         _ => return Err(ValidationError::DateFormat),
     };
     match (year.parse(), month.parse(), day.parse()) {
-        (Ok(y), Ok(m), Ok(d)) => {
+        // Year 0 exists for chrono (and PostgreSQL, as 1 BC), not for Python.
+        (Ok(y), Ok(m), Ok(d)) if y >= 1 => {
             NaiveDate::from_ymd_opt(y, m, d).ok_or(ValidationError::DateFormat)
         }
         _ => Err(ValidationError::DateFormat),
@@ -48,6 +49,8 @@ mod tests {
             " 2024-02-29",
             "24-02-29",
             "2024-002-01",
+            "0000-01-01",
+            "00000101",
             "+2024-01-01",
             "2024-1a-01",
         ] {

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 
 use crate::ValidationError;
 
@@ -66,7 +66,10 @@ pub fn parse_date_time(raw: &str) -> Result<DateTime<Utc>, ValidationError> {
         .map_err(|_| ValidationError::DateTimeFormat)?
         .with_timezone(&Utc);
     let micros = parsed.timestamp_micros();
-    DateTime::from_timestamp_micros(micros).ok_or(ValidationError::DateTimeFormat)
+    DateTime::from_timestamp_micros(micros)
+        // Python's datetimes, and so Django's, hold years 1 to 9999 only.
+        .filter(|at| (1..=9999).contains(&at.year()))
+        .ok_or(ValidationError::DateTimeFormat)
 }
 
 #[cfg(test)]
@@ -107,6 +110,14 @@ mod tests {
             Err(ValidationError::DateTimeFormat),
             "no offset"
         );
+        for outside in ["0000-12-31T23:00:00Z", "0001-01-01T00:30:00+01:00"] {
+            assert_eq!(
+                parse_date_time(outside),
+                Err(ValidationError::DateTimeFormat),
+                "{outside}: before year 1"
+            );
+        }
+        assert!(parse_date_time("9999-12-31T23:59:59Z").is_ok());
         let precise = parse_date_time("2030-05-04T18:00:00.1234567+00:00").expect("valid");
         assert_eq!(precise.timestamp_subsec_micros(), 123_456);
     }

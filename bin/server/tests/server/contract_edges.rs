@@ -329,8 +329,54 @@ fn pagination_edges_and_bare_paths(db: &TestDb) {
     });
 }
 
+/// Python's dates hold years 1 to 9999, so Django's do: year 0 is refused
+/// in bodies and in filters alike (PostgreSQL would store it as 1 BC).
+fn dates_are_years_1_to_9999(db: &TestDb) {
+    run(async {
+        let app = TestApp::spawn(db);
+        app.register("alice").await;
+        let token = app.token("alice").await;
+        let post = |body: serde_json::Value| {
+            let (app, token) = (&app, &token);
+            async move {
+                let reply = app
+                    .request("POST", "/api/events/")
+                    .bearer(token)
+                    .json(&body)
+                    .await;
+                (reply.status, reply.json())
+            }
+        };
+        let (status, body) = post(json!({ "name": "Zero", "date": "0000-01-01" })).await;
+        assert_eq!(status, 400);
+        assert_eq!(
+            body,
+            json!({ "date": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."] })
+        );
+        let (status, body) =
+            post(json!({ "name": "Zero", "starts_at": "0000-06-01T10:00:00Z" })).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body["starts_at"].is_array(), "{body}");
+        let (status, body) = post(json!({ "name": "Last", "date": "9999-12-31" })).await;
+        assert_eq!(
+            (status, &body["date"]),
+            (201, &json!("9999-12-31")),
+            "{body}"
+        );
+        let (status, body) = post(json!({ "name": "First", "date": "0001-01-01" })).await;
+        assert_eq!(
+            (status, &body["date"]),
+            (201, &json!("0001-01-01")),
+            "{body}"
+        );
+        let filtered = app.get("/api/events/?date=0000-01-01").await;
+        assert_eq!(filtered.status, 400);
+    });
+}
+
 store::backend_tests!(
     checks_run_in_drfs_order,
+    dates_are_years_1_to_9999,
     inactive_accounts_are_refused,
     logout_ends_the_session_on_the_server,
     nul_characters_are_refused,
