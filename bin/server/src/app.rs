@@ -60,7 +60,10 @@ impl Application {
         })
         .workers(workers)
         .worker_max_blocking_threads(blocking_threads)
-        .shutdown_timeout(30)
+        // actix stops at once on SIGINT; here both SIGINT and SIGTERM let
+        // requests in flight finish.
+        .shutdown_signal(stop_requested())
+        .shutdown_timeout(settings.shutdown_timeout)
         .listen(listener)
         .with_context(|| format!("cannot serve on {address}"))?
         .run();
@@ -76,8 +79,9 @@ impl Application {
         self.address
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests
-    /// and lets the mail worker finish the message it is sending.
+    /// Serves until SIGINT or SIGTERM, then stops accepting, finishes the
+    /// requests in flight (for at most `SHUTDOWN_TIMEOUT`) and lets the
+    /// mail worker finish the message it is sending.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
         if let Some(worker) = self.mail_worker {
@@ -85,4 +89,32 @@ impl Application {
         }
         served
     }
+}
+
+/// Resolves at the first SIGINT (Ctrl-C) or SIGTERM.
+async fn stop_requested() {
+    let interrupt = async {
+        if let Err(err) = actix_web::rt::signal::ctrl_c().await {
+            tracing::warn!(error = %err, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use actix_web::rt::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    futures_util::pin_mut!(interrupt, terminate);
+    futures_util::future::select(interrupt, terminate).await;
+    tracing::info!("stopping: finishing the requests in flight");
 }

@@ -163,6 +163,10 @@ pub struct Settings {
     #[arg(long, env = "EMAIL_POLL_INTERVAL", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..), global = true)]
     pub email_poll_interval: u64,
 
+    /// Seconds a stopping server (SIGINT or SIGTERM) gives requests in flight.
+    #[arg(long, env = "SHUTDOWN_TIMEOUT", default_value_t = 30, global = true)]
+    pub shutdown_timeout: u64,
+
     /// The server's public address, for links in mail (the one-click
     /// unsubscribe link); `http://<BIND>` when unset.
     #[arg(long, env = "SITE_URL", value_parser = parse_site_url, global = true)]

@@ -109,6 +109,80 @@ fn serve_creates_the_sqlite_database_answers_and_stops_on_sigterm() {
     std::fs::remove_dir_all(dir).expect("cleanup");
 }
 
+/// Starts the server on a fresh SQLite file; returns it and its address.
+fn start_server(dir: &std::path::Path) -> (std::process::Child, String) {
+    let mut child = server()
+        .current_dir(dir)
+        .env("BIND", "127.0.0.1:0")
+        .env("LOG_FORMAT", "json")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start server");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let address = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let log: serde_json::Value = serde_json::from_str(&line).ok()?;
+            (log["fields"]["message"] == "listening")
+                .then(|| log["fields"]["address"].as_str().map(str::to_owned))
+                .flatten()
+        })
+        .expect("a 'listening' log line with the address");
+    // Keep draining the log so the server never blocks writing it.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, address)
+}
+
+#[test]
+fn sigint_and_sigterm_both_finish_the_request_in_flight() {
+    use std::io::{Read, Write};
+    for signal in ["-INT", "-TERM"] {
+        let dir = temp_dir();
+        let (mut child, address) = start_server(&dir);
+        let body = r#"{"username": "late", "password": "plum-tree-42-river"}"#;
+        let (first, rest) = body.split_at(20);
+        let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+        write!(
+            stream,
+            "POST /api/auth/register/ HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{first}",
+            body.len()
+        )
+        .expect("send the start of the request");
+        std::thread::sleep(Duration::from_millis(300));
+        let status = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("send the signal");
+        assert!(status.success());
+        std::thread::sleep(Duration::from_millis(500));
+        assert!(
+            std::net::TcpStream::connect(&address).is_err(),
+            "{signal}: no new connections once stopping"
+        );
+        stream.write_all(rest.as_bytes()).expect("send the rest");
+        let mut response = String::new();
+        stream
+            .read_to_string(&mut response)
+            .expect("read the answer");
+        assert!(
+            response.starts_with("HTTP/1.1 201"),
+            "{signal}: the request in flight is answered: {response}"
+        );
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let exit = loop {
+            if let Some(exit) = child.try_wait().expect("wait") {
+                break exit;
+            }
+            assert!(Instant::now() < deadline, "{signal}: server did not stop");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(exit.success(), "{signal}: exits 0, got {exit:?}");
+        std::fs::remove_dir_all(dir).expect("cleanup");
+    }
+}
+
 #[test]
 fn unknown_database_scheme_fails_cleanly() {
     let output = server()
