@@ -5,7 +5,6 @@ use std::net::{SocketAddr, TcpListener};
 use actix_web::{App, HttpServer};
 use anyhow::Context;
 use store::{DatabaseUrl, DbPool};
-use tracing_actix_web::TracingLogger;
 
 use crate::Settings;
 
@@ -54,7 +53,9 @@ impl Application {
         }
         let server = HttpServer::new(move || {
             App::new()
-                .wrap(TracingLogger::default())
+                .wrap(actix_web::middleware::from_fn(
+                    crate::access_log::log_request,
+                ))
                 .configure(|cfg| api::admin::configure(cfg, &state))
                 .configure(|cfg| api::configure(cfg, &state))
         })

@@ -1,6 +1,7 @@
 //! The event backend's server: settings, the CLI's subcommands and the
 //! wiring of the library crates into one running application.
 
+pub mod access_log;
 pub mod app;
 pub mod cli;
 pub mod import_django;

@@ -22,6 +22,7 @@ mod rest;
 mod state;
 
 pub use http::blocking::with_conn;
+pub use http::client::address as client_address;
 pub use http::error::ApiError;
 pub use http::identity::{AuthUser, Caller};
 pub use rest::openapi::ApiDoc;

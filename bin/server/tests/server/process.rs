@@ -136,6 +136,141 @@ fn start_server(dir: &std::path::Path) -> (std::process::Child, String) {
 }
 
 #[test]
+fn every_request_gets_one_access_log_line_without_secrets() {
+    let dir = temp_dir();
+    let mut child = server()
+        .current_dir(&dir)
+        .env("BIND", "127.0.0.1:0")
+        .env("LOG_FORMAT", "json")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start server");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let (address_tx, address_rx) = std::sync::mpsc::channel();
+    let collector = std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Ok(log) = serde_json::from_str::<serde_json::Value>(&line) {
+                if log["fields"]["message"] == "listening" {
+                    let _ = address_tx.send(log["fields"]["address"].as_str().map(str::to_owned));
+                }
+            }
+            lines.push(line);
+        }
+        lines
+    });
+    let address = address_rx
+        .recv_timeout(Duration::from_secs(30))
+        .ok()
+        .flatten()
+        .expect("the server's address");
+    let base = format!("http://{address}");
+    let password = "plum-tree-42-river";
+    let (access, feed) = run_returning(async {
+        let client = awc::Client::default();
+        let reply = client
+            .post(format!("{base}/api/auth/register/"))
+            .insert_header(("X-Request-Id", "trace-me-1"))
+            .send_json(&serde_json::json!({ "username": "logged", "password": password }))
+            .await
+            .expect("register");
+        assert_eq!(reply.status().as_u16(), 201);
+        assert_eq!(
+            reply
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok()),
+            Some("trace-me-1")
+        );
+        let mut reply = client
+            .post(format!("{base}/api/token/"))
+            .send_json(&serde_json::json!({ "username": "logged", "password": password }))
+            .await
+            .expect("token");
+        let tokens: serde_json::Value = reply.json().await.expect("tokens");
+        let access = tokens["access"].as_str().expect("access").to_owned();
+        let mut reply = client
+            .get(format!("{base}/api/auth/me/"))
+            .bearer_auth(&access)
+            .send()
+            .await
+            .expect("me");
+        assert!(
+            reply.headers().get("x-request-id").is_some(),
+            "an id is made up"
+        );
+        let me: serde_json::Value = reply.json().await.expect("me");
+        let feed = me["calendar_url"]
+            .as_str()
+            .expect("calendar_url")
+            .to_owned();
+        let reply = client.get(&feed).send().await.expect("feed");
+        assert_eq!(reply.status().as_u16(), 200);
+        let reply = client
+            .get(format!("{base}/api/events/?search=x&token=supersecret"))
+            .send()
+            .await
+            .expect("list");
+        assert_eq!(reply.status().as_u16(), 200);
+        (access, feed)
+    });
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("send SIGTERM");
+    assert!(status.success());
+    child.wait().expect("the server stops");
+    let lines = collector.join().expect("the log");
+    let access_lines: Vec<serde_json::Value> = lines
+        .iter()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|log| log["target"] == "access")
+        .collect();
+    assert_eq!(
+        access_lines.len(),
+        5,
+        "one line per request: {access_lines:?}"
+    );
+    let register = &access_lines[0]["fields"];
+    assert_eq!(
+        (
+            &register["request_id"],
+            &register["method"],
+            &register["path"],
+            &register["status"]
+        ),
+        (
+            &serde_json::json!("trace-me-1"),
+            &serde_json::json!("POST"),
+            &serde_json::json!("/api/auth/register/"),
+            &serde_json::json!(201)
+        )
+    );
+    for line in &access_lines {
+        let fields = &line["fields"];
+        for field in ["bytes", "duration_ms", "client", "request_id"] {
+            assert!(!fields[field].is_null(), "{field} in {line}");
+        }
+        assert_eq!(fields["client"], "127.0.0.1");
+    }
+    let feed_token = feed
+        .rsplit('/')
+        .next()
+        .expect("token")
+        .trim_end_matches(".ics");
+    let everything = lines.join("\n");
+    for secret in [password, access.as_str(), feed_token, "supersecret"] {
+        assert!(!everything.contains(secret), "{secret:?} is in the log");
+    }
+    assert!(everything.contains("/api/calendar/[redacted].ics"));
+    std::fs::remove_dir_all(dir).expect("cleanup");
+}
+
+fn run_returning<T>(body: impl std::future::Future<Output = T>) -> T {
+    actix_web::rt::System::new().block_on(body)
+}
+
+#[test]
 fn sigint_and_sigterm_both_finish_the_request_in_flight() {
     use std::io::{Read, Write};
     for signal in ["-INT", "-TERM"] {

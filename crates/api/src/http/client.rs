@@ -13,7 +13,7 @@ fn trusted_proxies(req: &HttpRequest) -> usize {
 
 /// The client's address: the peer, or with `n` trusted proxies the `n`th
 /// address from the right of `X-Forwarded-For`.
-pub(crate) fn address(req: &HttpRequest) -> String {
+pub fn address(req: &HttpRequest) -> String {
     let proxies = trusted_proxies(req);
     if proxies > 0 {
         let forwarded: Vec<&str> = req
