@@ -53,6 +53,7 @@ impl Application {
         }
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(api::security_headers))
                 .wrap(actix_web::middleware::from_fn(
                     crate::access_log::log_request,
                 ))

@@ -25,6 +25,7 @@ pub use http::blocking::with_conn;
 pub use http::client::address as client_address;
 pub use http::error::ApiError;
 pub use http::identity::{AuthUser, Caller};
+pub use http::security_headers::security_headers;
 pub use rest::openapi::ApiDoc;
 pub use state::{ApiConfig, ApiState};
 

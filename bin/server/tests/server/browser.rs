@@ -310,4 +310,38 @@ fn admin_in_a_real_browser(db: &TestDb) {
     });
 }
 
-store::backend_tests!(admin_in_a_real_browser);
+/// Swagger UI runs under its strict content policy: the page renders the
+/// document's title and operations (a blocked script would leave it blank).
+fn api_docs_render_under_their_content_policy(db: &TestDb) {
+    let Some(driver) = start_driver() else { return };
+    run(async {
+        let app = TestApp::spawn(db);
+        let browser = connect(&driver).await;
+        browser
+            .goto(&app.url("/api/docs/"))
+            .await
+            .expect("open the docs");
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let text = loop {
+            let text = match browser.find(Locator::Css("#swagger-ui")).await {
+                Ok(root) => root.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains("/api/events/") || std::time::Instant::now() > deadline {
+                break text;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+        };
+        assert!(text.contains("Events API"), "the title renders: {text}");
+        assert!(
+            text.contains("/api/events/"),
+            "the operations render: {text}"
+        );
+        browser.close().await.expect("close the browser");
+    });
+}
+
+store::backend_tests!(
+    admin_in_a_real_browser,
+    api_docs_render_under_their_content_policy
+);

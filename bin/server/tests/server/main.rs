@@ -30,5 +30,6 @@ mod openapi_api;
 mod process;
 mod seats_api;
 mod seats_race;
+mod security_headers;
 mod tokens_api;
 mod workshop;

@@ -10,5 +10,6 @@ pub(crate) mod fields;
 pub(crate) mod identity;
 pub(crate) mod query;
 pub(crate) mod routes;
+pub(crate) mod security_headers;
 pub(crate) mod session_store;
 pub(crate) mod values;

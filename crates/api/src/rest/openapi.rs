@@ -65,6 +65,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     )
     // Like every path, the docs answer without their slash too, with no redirect.
     .service(web::resource("/api/docs").route(get().to(docs_without_slash)))
+    .service(web::resource("/api/docs/swagger-initializer.js").route(get().to(initializer)))
     .service(SwaggerUi::new("/api/docs/{_:.*}").config(Config::from(SCHEMA_PATH)));
 }
 
@@ -90,6 +91,44 @@ async fn docs_without_slash() -> HttpResponse {
         None => HttpResponse::PermanentRedirect()
             .insert_header((header::LOCATION, "/api/docs/"))
             .finish(),
+    }
+}
+
+/// Sends the `csrftoken` cookie's value as `X-CSRFToken`, so "Try it out"
+/// works for a browser logged in with a session (the admin's, say).
+const CSRF_INTERCEPTOR: &str = r#"function withCsrfToken(request) {
+  var found = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  if (found) {
+    request.headers["X-CSRFToken"] = decodeURIComponent(found[1]);
+  }
+  return request;
+}
+"#;
+
+/// Swagger UI's start-up script, with the CSRF interceptor in its options.
+async fn initializer() -> Result<HttpResponse, crate::ApiError> {
+    static SCRIPT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let script = SCRIPT.get_or_init(|| {
+        let config = std::sync::Arc::new(Config::from(SCHEMA_PATH));
+        let file = utoipa_swagger_ui::serve("swagger-initializer.js", config).ok()??;
+        let original = String::from_utf8_lossy(&file.bytes).into_owned();
+        let anchor = "SwaggerUIBundle({";
+        original.contains(anchor).then(|| {
+            let options = format!("{anchor}\n    requestInterceptor: withCsrfToken,");
+            format!(
+                "{CSRF_INTERCEPTOR}{}",
+                original.replacen(anchor, &options, 1)
+            )
+        })
+    });
+    match script {
+        Some(script) => Ok(HttpResponse::Ok()
+            .content_type("text/javascript; charset=utf-8")
+            .body(script.clone())),
+        // Only if Swagger UI's vendored script changed shape.
+        None => Err(crate::ApiError::Internal(
+            "Swagger UI's initializer has no SwaggerUIBundle call".to_owned(),
+        )),
     }
 }
 
