@@ -56,7 +56,26 @@ pub fn create(settings: &Settings, args: &SuperuserArgs) -> anyhow::Result<()> {
 }
 
 fn prompt_password() -> anyhow::Result<String> {
-    let password = rpassword::prompt_password("Password: ").context("cannot read the password")?;
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        // Piped in (`echo "$PASSWORD" | server createsuperuser ...`): the first line.
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).with_context(|| {
+            format!(
+                "cannot read the password from standard input; use --no-input with {PASSWORD_ENV}"
+            )
+        })?;
+        let password = line.trim_end_matches(['\r', '\n']).to_owned();
+        if password.is_empty() {
+            bail!(
+                "no password on standard input; pipe one in, or use --no-input with {PASSWORD_ENV}"
+            );
+        }
+        return Ok(password);
+    }
+    let password = rpassword::prompt_password("Password: ").with_context(|| {
+        format!("cannot read the password (or use --no-input with {PASSWORD_ENV})")
+    })?;
     let again =
         rpassword::prompt_password("Password (again): ").context("cannot read the password")?;
     if password != again {

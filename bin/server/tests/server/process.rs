@@ -382,6 +382,43 @@ fn createsuperuser(url: &str, username: &str, password: &str) -> Output {
         .expect("run createsuperuser")
 }
 
+fn createsuperuser_reads_a_piped_password(db: &TestDb) {
+    use std::io::Write;
+    let run = |input: &str| {
+        let mut child = server()
+            .args([
+                "createsuperuser",
+                "--username",
+                "piped",
+                "--email",
+                "piped@example.com",
+            ])
+            .env("DATABASE_URL", db.url())
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run createsuperuser");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("pipe the password");
+        child.wait_with_output().expect("createsuperuser ends")
+    };
+    let output = run("");
+    assert_fails_with_one_line(&output, "use --no-input with SUPERUSER_PASSWORD");
+    let output = run("plum-tree-42-river\n");
+    assert!(output.status.success(), "{:?}", stderr_lines(&output));
+    let credentials = store::users::get_credentials(&mut db.conn(), "piped").expect("created");
+    assert!(auth::verify_password(
+        "plum-tree-42-river",
+        &credentials.password_hash
+    ));
+}
+
 fn createsuperuser_makes_a_staff_user_with_a_bcrypt_hash(db: &TestDb) {
     let output = createsuperuser(db.url(), "root", "plum-tree-42-river");
     assert!(output.status.success(), "{:?}", stderr_lines(&output));
@@ -418,6 +455,7 @@ fn createsuperuser_refuses_weak_passwords(db: &TestDb) {
 }
 
 store::backend_tests!(
+    createsuperuser_reads_a_piped_password,
     createsuperuser_makes_a_staff_user_with_a_bcrypt_hash,
     createsuperuser_refuses_weak_passwords,
 );
