@@ -9,7 +9,7 @@ use std::future::{ready, Ready};
 use actix_web::cookie::Key;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
-use auth::{FailureThrottle, FeedKey, TokenConfig};
+use auth::{FeedKey, TokenConfig};
 use store::DbPool;
 
 use crate::ApiError;
@@ -72,8 +72,6 @@ pub struct ApiState {
     pub tokens: TokenConfig,
     /// Signs and encrypts the session cookie.
     pub session_key: Key,
-    /// Counts failed logins.
-    pub login_throttle: Arc<FailureThrottle>,
     /// Signs calendar feed addresses.
     pub feed_key: FeedKey,
     /// A hash checked against when a login names no account, computed once.
@@ -93,15 +91,10 @@ impl ApiState {
             to_chrono(config.access_token_lifetime),
             to_chrono(config.refresh_token_lifetime),
         );
-        let login_throttle = Arc::new(FailureThrottle::new(
-            config.login_failures_allowed,
-            config.login_failure_window,
-        ));
         Self {
             pool,
             tokens,
             session_key: Key::from(&auth::derive_key(secret_key, "session")),
-            login_throttle,
             feed_key: FeedKey::derive(secret_key),
             config: Arc::new(config),
             dummy_hash: Arc::new(OnceLock::new()),

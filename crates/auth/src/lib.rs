@@ -14,7 +14,6 @@ mod jwt;
 mod keys;
 mod password;
 mod policy;
-mod throttle;
 
 pub use csrf::{
     new_csrf_token, new_session_key, password_fingerprint, secrets_match, session_key_digest,
@@ -27,4 +26,3 @@ pub use password::{
     UserAttributes, DEFAULT_BCRYPT_COST,
 };
 pub use policy::{is_organizer_or_read_only, Decision, Method};
-pub use throttle::FailureThrottle;

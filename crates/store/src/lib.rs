@@ -23,6 +23,7 @@ pub mod attendances;
 pub mod calendar;
 pub mod django_import;
 pub mod events;
+pub mod login_attempts;
 pub mod maintenance;
 pub mod outbox;
 pub mod reminders;

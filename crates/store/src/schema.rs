@@ -143,6 +143,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+
+    login_attempts (id) {
+        id -> BigInt,
+        client -> Text,
+        started_at -> Timestamp,
+        failed -> Bool,
+    }
+}
+
 diesel::joinable!(admin_actions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -153,5 +164,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     admin_actions,
     sessions,
     row_counts,
-    reminders
+    reminders,
+    login_attempts
 );

@@ -25,6 +25,7 @@ mod events_api;
 mod health;
 mod helpers;
 mod mail;
+mod many_servers;
 mod notifications;
 mod openapi_api;
 mod process;

@@ -111,8 +111,19 @@ fn serve_creates_the_sqlite_database_answers_and_stops_on_sigterm() {
 
 /// Starts the server on a fresh SQLite file; returns it and its address.
 fn start_server(dir: &std::path::Path) -> (std::process::Child, String) {
+    start_server_with(dir, &[])
+}
+
+/// Starts the server in `dir` with extra environment; returns it and its
+/// address.
+pub(crate) fn start_server_with(
+    dir: &std::path::Path,
+    env: &[(&str, &str)],
+) -> (std::process::Child, String) {
     let mut child = server()
         .current_dir(dir)
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
         .env("BIND", "127.0.0.1:0")
         .env("LOG_FORMAT", "json")
         .stderr(Stdio::piped())

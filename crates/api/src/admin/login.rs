@@ -105,14 +105,18 @@ pub(crate) async fn submit(
     let next = safe_next(posted.get("next"));
     let username = posted.get("username").unwrap_or_default().to_owned();
     let secure = state.config.secure_cookies;
-    if let Err(ApiError::Throttled(seconds)) = check_throttle(&req, &state) {
+    let throttled = |seconds: u64| {
         let message = format!("Too many failed logins. Try again in {seconds} seconds.");
         let mut page = login_page(&req, secure, Some(&message), &username, &next);
         *page.status_mut() = actix_web::http::StatusCode::TOO_MANY_REQUESTS;
-        return Ok(page);
+        page
+    };
+    if let Err(ApiError::Throttled(seconds)) = check_throttle(&req, &state).await {
+        return Ok(throttled(seconds));
     }
     let credentials = match authenticate_credentials(&req, &state, &posted.fields()).await {
         Ok(credentials) if credentials.user.is_staff => credentials,
+        Err(ApiError::Throttled(seconds)) => return Ok(throttled(seconds)),
         Ok(_) | Err(ApiError::AuthenticationFailed { .. } | ApiError::Validation(_)) => {
             return Ok(login_page(&req, secure, Some(STAFF_ONLY), &username, &next));
         }

@@ -1,7 +1,5 @@
 //! `/api/auth/`: register, log in and out with a session, and read one's account.
 
-use std::time::Instant;
-
 use actix_session::SessionExt;
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -205,7 +203,7 @@ pub(crate) async fn login(
     State(state): State,
     _caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    check_throttle(&req, &state)?;
+    check_throttle(&req, &state).await?;
     let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
     let credentials = authenticate_credentials(&req, &state, &data).await?;
     start_session(&req, &credentials)?;
@@ -334,12 +332,36 @@ pub(crate) async fn unsubscribe(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// 429 while the client address has too many recent failed logins.
-pub(crate) fn check_throttle(req: &HttpRequest, state: &ApiState) -> Result<(), ApiError> {
-    state
-        .login_throttle
-        .check(&client::address(req), Instant::now())
-        .map_err(|wait| ApiError::Throttled(wait.as_secs_f64().ceil() as u64))
+/// 429 while the client address has too many recent failed logins (in
+/// any server process: they are counted in the database).
+pub(crate) async fn check_throttle(req: &HttpRequest, state: &ApiState) -> Result<(), ApiError> {
+    let client = client::address(req);
+    let (allowed, window) = throttle_limits(state);
+    let wait = with_conn(&state.pool, move |conn| {
+        Ok(store::login_attempts::waiting(
+            conn,
+            &client,
+            allowed,
+            window,
+            store::now(),
+        )?)
+    })
+    .await?;
+    match wait {
+        Some(wait) => Err(throttled(wait)),
+        None => Ok(()),
+    }
+}
+
+fn throttle_limits(state: &ApiState) -> (u32, chrono::Duration) {
+    let allowed = u32::try_from(state.config.login_failures_allowed.max(1)).unwrap_or(u32::MAX);
+    let window = chrono::Duration::from_std(state.config.login_failure_window)
+        .unwrap_or(chrono::Duration::MAX);
+    (allowed, window)
+}
+
+fn throttled(wait: std::time::Duration) -> ApiError {
+    ApiError::Throttled(wait.as_secs_f64().ceil() as u64)
 }
 
 /// Checks a username and password (counting failures per client address
@@ -350,12 +372,71 @@ pub(crate) async fn authenticate_credentials(
     state: &ApiState,
     data: &Map<String, Value>,
 ) -> Result<UserCredentials, ApiError> {
-    let client = client::address(req);
     let mut form = Form::new(data, false);
     let username = form.text("username", not_blank);
     let password = form.text("password", not_blank);
     let (username, password) = form.finish_with(|| Some((username?, password?)))?;
+    let attempt = admit(req, state).await?;
+    let outcome = check_credentials(state, username, password).await;
+    let failed = matches!(outcome, Err(ApiError::AuthenticationFailed { .. }));
+    let recorded = with_conn(&state.pool, move |conn| {
+        // A wrong password counts for the window; anything else is forgotten.
+        if failed {
+            store::login_attempts::failed(conn, attempt)?;
+        } else {
+            store::login_attempts::forget(conn, attempt)?;
+        }
+        Ok(())
+    })
+    .await;
+    if let Err(err) = recorded {
+        tracing::warn!(error = %err, "cannot record how a login attempt ended");
+    }
+    outcome
+}
 
+/// How long a login waits for a place among the client's running attempts
+/// before it is refused.
+const ADMISSION_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Admits a login attempt from the request's client, waiting (briefly, a
+/// few times) while the client's running attempts fill the limit, so that
+/// many honest logins at once from one address queue instead of failing.
+async fn admit(req: &HttpRequest, state: &ApiState) -> Result<i64, ApiError> {
+    let (allowed, window) = throttle_limits(state);
+    let started = std::time::Instant::now();
+    loop {
+        let client = client::address(req);
+        let admission = with_conn(&state.pool, move |conn| {
+            Ok(store::login_attempts::admit(
+                conn,
+                &client,
+                allowed,
+                window,
+                store::now(),
+            )?)
+        })
+        .await?;
+        match admission {
+            store::login_attempts::Admission::Admitted(attempt) => return Ok(attempt),
+            store::login_attempts::Admission::Refused(wait) => return Err(throttled(wait)),
+            store::login_attempts::Admission::Busy if started.elapsed() < ADMISSION_PATIENCE => {
+                actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            store::login_attempts::Admission::Busy => {
+                return Err(throttled(std::time::Duration::from_secs(1)))
+            }
+        }
+    }
+}
+
+/// The active account `username` and `password` name, its hash upgraded
+/// when it is in an older format.
+async fn check_credentials(
+    state: &ApiState,
+    username: String,
+    password: String,
+) -> Result<UserCredentials, ApiError> {
     let found = with_conn(&state.pool, move |conn| {
         Ok(store::users::get_credentials(conn, &username).optional()?)
     })
@@ -396,12 +477,9 @@ pub(crate) async fn authenticate_credentials(
             }
             Ok(credentials)
         }
-        _ => {
-            state.login_throttle.record_failure(&client, Instant::now());
-            Err(ApiError::AuthenticationFailed {
-                detail: "No active account found with the given credentials".to_owned(),
-                code: None,
-            })
-        }
+        _ => Err(ApiError::AuthenticationFailed {
+            detail: "No active account found with the given credentials".to_owned(),
+            code: None,
+        }),
     }
 }

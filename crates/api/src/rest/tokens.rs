@@ -94,7 +94,7 @@ pub(crate) async fn obtain(
     payload: web::Payload,
     State(state): State,
 ) -> Result<HttpResponse, ApiError> {
-    check_throttle(&req, &state)?;
+    check_throttle(&req, &state).await?;
     let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
     let user = authenticate_credentials(&req, &state, &data).await?.user;
     let pair = state

@@ -8,6 +8,7 @@ mod attendances;
 mod events;
 mod fixtures;
 mod listing;
+mod login_attempts;
 mod outbox;
 mod pages;
 mod reminders;
