@@ -1,6 +1,7 @@
 //! Two real server processes on one database act as one: the login
 //! throttle is counted in the database, so together they allow exactly the
-//! configured failures, even to guesses sent to both at once.
+//! configured failures, even to guesses sent to both at once; sessions,
+//! tokens and blacklists made on one hold on the other.
 
 use std::process::Command;
 
@@ -90,4 +91,106 @@ fn two_processes_share_one_login_throttle(db: &TestDb) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-store::backend_tests!(two_processes_share_one_login_throttle);
+/// A session, an access token and a blacklisting made on one process hold
+/// on the other.
+fn sessions_tokens_and_blacklists_hold_on_every_process(db: &TestDb) {
+    let dir = temp_dir();
+    let env = [
+        ("DATABASE_URL", db.url()),
+        ("SECRET_KEY", SECRET),
+        ("EMAIL_WORKER", "false"),
+    ];
+    let (first, one) = start_server_with(&dir, &env);
+    let (second, other) = start_server_with(&dir, &env);
+    let servers = Servers(vec![first, second]);
+    run(async {
+        let client = awc::Client::default();
+        let credentials = json!({ "username": "roamer", "password": "plum-tree-42-river" });
+        let reply = client
+            .post(format!("http://{one}/api/auth/register/"))
+            .send_json(&credentials)
+            .await
+            .expect("register");
+        assert_eq!(reply.status().as_u16(), 201);
+
+        // JWT from one, used on the other.
+        let mut reply = client
+            .post(format!("http://{one}/api/token/"))
+            .send_json(&credentials)
+            .await
+            .expect("token");
+        let pair: serde_json::Value = reply.json().await.expect("pair");
+        let access = pair["access"].as_str().expect("access");
+        let me = client
+            .get(format!("http://{other}/api/auth/me/"))
+            .bearer_auth(access)
+            .send()
+            .await
+            .expect("me");
+        assert_eq!(
+            me.status().as_u16(),
+            200,
+            "the other process accepts the token"
+        );
+
+        // A session from one, used (CSRF included) on the other.
+        let login = client
+            .post(format!("http://{one}/api/auth/login/"))
+            .send_json(&credentials)
+            .await
+            .expect("login");
+        assert_eq!(login.status().as_u16(), 200);
+        let cookies: Vec<(String, String)> = login
+            .headers()
+            .get_all("set-cookie")
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| {
+                let (name, value) = v.split(';').next()?.split_once('=')?;
+                Some((name.to_owned(), value.to_owned()))
+            })
+            .collect();
+        let header = cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let csrf = cookies
+            .iter()
+            .find_map(|(n, v)| (n == "csrftoken").then(|| v.clone()))
+            .expect("csrftoken");
+        let created = client
+            .post(format!("http://{other}/api/events/"))
+            .insert_header(("Cookie", header.as_str()))
+            .insert_header(("X-CSRFToken", csrf.as_str()))
+            .send_json(&json!({ "name": "Roaming", "date": "2031-02-03" }))
+            .await
+            .expect("create");
+        assert_eq!(
+            created.status().as_u16(),
+            201,
+            "the session holds on the other process"
+        );
+
+        // Blacklisted on the other; refused on the first.
+        let refresh = pair["refresh"].as_str().expect("refresh");
+        let blacklisted = client
+            .post(format!("http://{other}/api/token/blacklist/"))
+            .send_json(&json!({ "refresh": refresh }))
+            .await
+            .expect("blacklist");
+        assert_eq!(blacklisted.status().as_u16(), 200);
+        let refreshed = client
+            .post(format!("http://{one}/api/token/refresh/"))
+            .send_json(&json!({ "refresh": refresh }))
+            .await
+            .expect("refresh");
+        assert_eq!(refreshed.status().as_u16(), 401, "blacklisted everywhere");
+    });
+    drop(servers);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+store::backend_tests!(
+    two_processes_share_one_login_throttle,
+    sessions_tokens_and_blacklists_hold_on_every_process,
+);
