@@ -369,11 +369,16 @@ fn port_in_use_fails_cleanly() {
 
 #[test]
 fn invalid_setting_is_a_usage_error() {
-    let output = server().env("BIND", "nowhere").output().expect("run");
-    assert!(!output.status.success());
-    let text = String::from_utf8_lossy(&output.stderr);
-    assert!(text.contains("invalid value 'nowhere'"), "{text}");
-    assert!(!text.contains("panicked"), "{text}");
+    for (name, value) in [("BIND", "nowhere"), ("SITE_URL", "events.example.com")] {
+        let output = server().env(name, value).output().expect("run");
+        assert_eq!(output.status.code(), Some(2), "{name}: a usage error");
+        let text = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            text.starts_with(&format!("error: invalid value '{value}'")),
+            "{text}"
+        );
+        assert!(!text.contains("panicked"), "{text}");
+    }
 }
 
 fn createsuperuser(url: &str, username: &str, password: &str) -> Output {
