@@ -13,14 +13,19 @@ pub fn new_session_key() -> String {
     random_token::<64>()
 }
 
-/// The hex SHA-256 of a session key, as stored: a leaked table does not
-/// hand out working session cookies.
-pub fn session_key_digest(key: &str) -> String {
+/// The SHA-256 of `data` as 64 lower-case hex digits.
+pub fn sha256_hex(data: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(key.as_bytes())
+    Sha256::digest(data)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The hex SHA-256 of a session key, as stored: a leaked table does not
+/// hand out working session cookies.
+pub fn session_key_digest(key: &str) -> String {
+    sha256_hex(key.as_bytes())
 }
 
 /// A short fingerprint of a password hash, kept in a session: a session

@@ -9,7 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use domain::UserId;
 use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 use crate::derive_key;
 
@@ -45,12 +45,9 @@ impl FeedKey {
     }
 }
 
-/// What the database keeps of a feed token: its SHA-256, in hex.
+/// What the database keeps of a feed token: its digest, as for session keys.
 pub fn feed_token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    crate::session_key_digest(token)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use crate::PasswordError;
@@ -16,10 +16,7 @@ const BCRYPT_SHA256: &str = "bcrypt_sha256$";
 /// The SHA-256 of the password as lower-case hex: what Django's
 /// `BCryptSHA256PasswordHasher` gives bcrypt (64 bytes, under its limit).
 fn sha256_hex(password: &str) -> String {
-    Sha256::digest(password.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    crate::sha256_hex(password.as_bytes())
 }
 
 /// A new hash, in Django's `bcrypt_sha256$$2b$<cost>$...` form.

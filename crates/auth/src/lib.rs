@@ -17,6 +17,7 @@ mod policy;
 
 pub use csrf::{
     new_csrf_token, new_session_key, password_fingerprint, secrets_match, session_key_digest,
+    sha256_hex,
 };
 pub use feed_tokens::{feed_token_hash, FeedKey};
 pub use jwt::{Claims, TokenConfig, TokenError, TokenPair, TokenType};

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use store::testing::{PgSchema, TestDb};
 
 use crate::django_fixture;
-use crate::helpers::{run, TestApp};
+use crate::helpers::{run, run_returning, TestApp};
 use crate::process::{server, temp_dir};
 
 /// The Django SQLite database every test starts from (a copy of it), and
@@ -449,11 +449,6 @@ fn ids_of_users_deleted_here_are_not_given_to_imported_users() {
             assert_eq!(reply.status, 401, "the trial's token stays dead");
         });
     }
-}
-
-/// Runs `body` on a test runtime and returns what it gives.
-fn run_returning<T>(body: impl std::future::Future<Output = T>) -> T {
-    actix_web::rt::System::new().block_on(body)
 }
 
 #[test]

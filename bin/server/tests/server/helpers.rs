@@ -264,7 +264,12 @@ impl Reply {
 
 /// Runs an async test body on a fresh actix system.
 pub fn run<F: Future<Output = ()>>(body: F) {
-    actix_web::rt::System::new().block_on(body);
+    run_returning(body);
+}
+
+/// Runs an async test body on a fresh actix system and returns its value.
+pub fn run_returning<T>(body: impl Future<Output = T>) -> T {
+    actix_web::rt::System::new().block_on(body)
 }
 
 /// `event` (an Event in the Django version's shape) with the keys an event

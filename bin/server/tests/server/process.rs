@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use store::testing::TestDb;
 
-use crate::helpers::run;
+use crate::helpers::{run, run_returning};
 
 pub(crate) fn server() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
@@ -39,6 +39,14 @@ fn stderr_lines(output: &Output) -> Vec<String> {
         .collect()
 }
 
+/// The address in the server's JSON "listening" log line, if `line` is it.
+fn listening_address(line: &str) -> Option<String> {
+    let log: serde_json::Value = serde_json::from_str(line).ok()?;
+    (log["fields"]["message"] == "listening")
+        .then(|| log["fields"]["address"].as_str().map(str::to_owned))
+        .flatten()
+}
+
 /// The process failed with exactly one `error:` line and no panic.
 fn assert_fails_with_one_line(output: &Output, expected: &str) {
     let lines = stderr_lines(output);
@@ -55,25 +63,7 @@ fn assert_fails_with_one_line(output: &Output, expected: &str) {
 #[test]
 fn serve_creates_the_sqlite_database_answers_and_stops_on_sigterm() {
     let dir = temp_dir();
-    let mut child = server()
-        .current_dir(&dir)
-        .env("BIND", "127.0.0.1:0")
-        .env("LOG_FORMAT", "json")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start server");
-    let stderr = child.stderr.take().expect("piped stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let address = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            let log: serde_json::Value = serde_json::from_str(&line).ok()?;
-            (log["fields"]["message"] == "listening")
-                .then(|| log["fields"]["address"].as_str().map(str::to_owned))
-                .flatten()
-        })
-        .expect("a 'listening' log line with the address");
+    let (mut child, address) = start_server(&dir);
     assert!(address.starts_with("127.0.0.1:"), "{address}");
     assert!(
         dir.join("db.sqlite3").exists(),
@@ -134,12 +124,7 @@ pub(crate) fn start_server_with(
     let address = lines
         .by_ref()
         .map_while(Result::ok)
-        .find_map(|line| {
-            let log: serde_json::Value = serde_json::from_str(&line).ok()?;
-            (log["fields"]["message"] == "listening")
-                .then(|| log["fields"]["address"].as_str().map(str::to_owned))
-                .flatten()
-        })
+        .find_map(|line| listening_address(&line))
         .expect("a 'listening' log line with the address");
     // Keep draining the log so the server never blocks writing it.
     std::thread::spawn(move || lines.for_each(drop));
@@ -161,10 +146,8 @@ fn every_request_gets_one_access_log_line_without_secrets() {
     let collector = std::thread::spawn(move || {
         let mut lines = Vec::new();
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Ok(log) = serde_json::from_str::<serde_json::Value>(&line) {
-                if log["fields"]["message"] == "listening" {
-                    let _ = address_tx.send(log["fields"]["address"].as_str().map(str::to_owned));
-                }
+            if let Some(address) = listening_address(&line) {
+                let _ = address_tx.send(address);
             }
             lines.push(line);
         }
@@ -172,8 +155,6 @@ fn every_request_gets_one_access_log_line_without_secrets() {
     });
     let address = address_rx
         .recv_timeout(Duration::from_secs(30))
-        .ok()
-        .flatten()
         .expect("the server's address");
     let base = format!("http://{address}");
     let password = "plum-tree-42-river";
@@ -275,10 +256,6 @@ fn every_request_gets_one_access_log_line_without_secrets() {
     }
     assert!(everything.contains("/api/calendar/[redacted].ics"));
     std::fs::remove_dir_all(dir).expect("cleanup");
-}
-
-fn run_returning<T>(body: impl std::future::Future<Output = T>) -> T {
-    actix_web::rt::System::new().block_on(body)
 }
 
 #[test]

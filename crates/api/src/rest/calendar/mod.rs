@@ -7,7 +7,6 @@ mod vevent;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use sha2::{Digest, Sha256};
 
 use crate::http::client::origin;
 use crate::http::identity::AuthUser;
@@ -168,14 +167,7 @@ pub(crate) async fn rotate(
 /// `text/calendar` with a strong ETag over the body; 304 when the client
 /// already holds it.
 fn ics_response(req: &HttpRequest, body: String) -> HttpResponse {
-    let digest = Sha256::digest(body.as_bytes());
-    let etag = format!(
-        "\"{}\"",
-        digest[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let etag = format!("\"{}\"", &auth::sha256_hex(body.as_bytes())[..32]);
     let held = req
         .headers()
         .get_all(header::IF_NONE_MATCH)
