@@ -10,28 +10,32 @@ use store::testing::TestDb;
 
 use crate::helpers::{run, TestApp, PASSWORD};
 
-/// An app sending mail to 127.0.0.1:`port`, retrying after a second.
+/// An app sending mail to 127.0.0.1:`port`, looking at the outbox and
+/// retrying every second, with `extra` settings flags.
+pub(crate) fn spawn_with_smtp_and(db: &TestDb, port: u16, extra: &[&str]) -> TestApp {
+    let port = port.to_string();
+    let mut args = vec![
+        "--email-backend",
+        "smtp",
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        &port,
+        "--email-from",
+        "Events <events@example.com>",
+        "--email-retry-base",
+        "1",
+        "--email-poll-interval",
+        "1",
+    ];
+    args.extend_from_slice(extra);
+    TestApp::spawn_with_args(db, &args)
+}
+
+/// [`spawn_with_smtp_and`] with an SMTP timeout of `smtp_timeout_secs`.
 fn spawn_with_smtp(db: &TestDb, port: u16, smtp_timeout_secs: u64) -> TestApp {
-    let (port, timeout) = (port.to_string(), smtp_timeout_secs.to_string());
-    TestApp::spawn_with_args(
-        db,
-        &[
-            "--email-backend",
-            "smtp",
-            "--smtp-host",
-            "127.0.0.1",
-            "--smtp-port",
-            &port,
-            "--email-from",
-            "Events <events@example.com>",
-            "--email-retry-base",
-            "1",
-            "--email-poll-interval",
-            "1",
-            "--smtp-timeout",
-            &timeout,
-        ],
-    )
+    let timeout = smtp_timeout_secs.to_string();
+    spawn_with_smtp_and(db, port, &["--smtp-timeout", &timeout])
 }
 
 async fn wait_for_mail(sink: &SmtpSink, count: usize) -> Vec<mailer::testing::Received> {

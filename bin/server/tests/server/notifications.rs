@@ -9,22 +9,15 @@ use serde_json::{json, Value};
 use store::testing::TestDb;
 
 use crate::helpers::{run, TestApp};
+use crate::mail::spawn_with_smtp_and;
 
 /// An app whose worker mails 127.0.0.1:`port`, looks every second, and
 /// reminds an hour ahead.
 fn spawn_with_smtp(db: &TestDb, port: u16) -> TestApp {
-    let port = port.to_string();
-    TestApp::spawn_with_args(
+    spawn_with_smtp_and(
         db,
+        port,
         &[
-            "--email-backend",
-            "smtp",
-            "--smtp-host",
-            "127.0.0.1",
-            "--smtp-port",
-            &port,
-            "--email-poll-interval",
-            "1",
             "--reminder-lead",
             "3600",
             "--site-url",
