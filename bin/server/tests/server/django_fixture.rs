@@ -2,7 +2,8 @@
 //! pins (a virtual environment, built once and cached in the temporary
 //! directory): the Django version of this backend for the import tests
 //! (the workshop's project under `tests/fixtures/django_workshop`), and an
-//! independent iCalendar parser for the calendar tests.
+//! independent iCalendar parser for the calendar tests, and the OpenAPI
+//! tools the schema tests run.
 
 use std::hash::{Hash, Hasher};
 use std::io::Write;
@@ -88,6 +89,16 @@ fn python() -> Command {
     command
 }
 
+/// A command-line tool the fixture's environment installs, by its module
+/// (`schemathesis.cli`, `openapi_spec_validator`, `openapi_python_client`):
+/// the environment's scripts name the directory it was built in, not the
+/// one it was moved to.
+pub fn tool(module: &str) -> Command {
+    let mut command = Command::new(interpreter());
+    command.args(["-m", module]);
+    command
+}
+
 fn interpreter() -> &'static Path {
     static PYTHON: OnceLock<PathBuf> = OnceLock::new();
     PYTHON.get_or_init(|| {
@@ -97,7 +108,7 @@ fn interpreter() -> &'static Path {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         pinned.hash(&mut hasher);
         let venv = std::env::temp_dir().join(format!(
-            "events-backend-test-django-venv-{:016x}",
+            "events-backend-test-python-venv-{:016x}",
             hasher.finish()
         ));
         let venv_python = venv.join("bin").join("python");
@@ -118,7 +129,7 @@ fn install_venv(target: &Path, requirements: &Path) {
             .args(["-m", "venv"])
             .arg(&staging)
             .status()),
-        "python3 -m venv failed: python3 with venv is needed for the Django import tests"
+        "python3 -m venv failed: the end-to-end tests need python3 with venv"
     );
     assert!(
         ok(Command::new(staging.join("bin").join("pip"))

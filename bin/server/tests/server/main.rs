@@ -29,6 +29,7 @@ mod many_servers;
 mod notifications;
 mod openapi_api;
 mod process;
+mod schema_tools;
 mod seats_api;
 mod seats_race;
 mod security_headers;

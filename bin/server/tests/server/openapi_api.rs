@@ -97,6 +97,71 @@ fn schema_is_openapi_3_and_lists_every_route(db: &TestDb) {
     });
 }
 
+/// The operation ids drf-spectacular would give, each once: generated
+/// clients name their functions after them.
+fn operations_are_named_as_drf_spectacular_names_them(db: &TestDb) {
+    run(async {
+        let app = TestApp::spawn(db);
+        let doc: Value = app.get("/api/schema/").await.json();
+        let mut ids = Vec::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("a path item") {
+                let id = operation["operationId"].as_str().unwrap_or_default();
+                ids.push((id.to_owned(), format!("{method} {path}")));
+            }
+        }
+        let mut unique: Vec<&str> = ids.iter().map(|(id, _)| id.as_str()).collect();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "operation ids repeat: {ids:?}");
+        for (id, route) in [
+            ("events_list", "get /api/events/"),
+            ("events_update", "put /api/events/{id}/"),
+            ("events_partial_update", "patch /api/events/{id}/"),
+            (
+                "events_attendances_list",
+                "get /api/events/{id}/attendances/",
+            ),
+            ("auth_register_create", "post /api/auth/register/"),
+            ("token_create", "post /api/token/"),
+        ] {
+            assert!(
+                ids.contains(&(id.to_owned(), route.to_owned())),
+                "{id} names {route}"
+            );
+        }
+        // PATCH changes what it is given; PUT needs every required field.
+        let body = |method: &str| {
+            let schema = &doc["paths"]["/api/events/{id}/"][method]["requestBody"]["content"]
+                ["application/json"]["schema"]["$ref"];
+            let name = schema
+                .as_str()
+                .unwrap_or_default()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            doc["components"]["schemas"][name].clone()
+        };
+        assert_eq!(body("put")["required"], serde_json::json!(["name"]));
+        assert!(body("patch")["required"]
+            .as_array()
+            .is_none_or(Vec::is_empty));
+        assert_eq!(
+            doc["components"]["schemas"]["StatusChoice"]["enum"],
+            serde_json::json!(["Going", "Maybe", "Not Going"])
+        );
+        // A listing is a bare array or a page.
+        let listing = &doc["components"]["schemas"]["EventListBody"]["oneOf"];
+        assert_eq!(listing.as_array().map(Vec::len), Some(2), "{listing}");
+        // Public operations say they need no credentials.
+        assert_eq!(
+            doc["paths"]["/api/token/"]["post"]["security"],
+            serde_json::json!([])
+        );
+    });
+}
+
 fn swagger_ui_is_served_from_the_binary(db: &TestDb) {
     run(async {
         let app = TestApp::spawn(db);
@@ -133,5 +198,6 @@ fn swagger_ui_is_served_from_the_binary(db: &TestDb) {
 
 store::backend_tests!(
     schema_is_openapi_3_and_lists_every_route,
+    operations_are_named_as_drf_spectacular_names_them,
     swagger_ui_is_served_from_the_binary
 );

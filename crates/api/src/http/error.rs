@@ -14,6 +14,7 @@ use serde_json::{json, Map, Value};
 use store::StoreError;
 
 use crate::http::fields::FieldErrors;
+use crate::rest::representations::{AuthErrorBody, TokenMessageBody};
 
 /// The `WWW-Authenticate` challenge of every 401.
 pub const WWW_AUTHENTICATE: &str = "Bearer realm=\"api\"";
@@ -106,14 +107,14 @@ impl ApiError {
                 }
                 Value::Object(body)
             }
-            Self::InvalidAccessToken(err) => json!({
-                "detail": "Given token not valid for any token type",
-                "code": "token_not_valid",
-                "messages": [{
-                    "token_class": TokenType::Access.class_name(),
-                    "token_type": TokenType::Access.as_str(),
-                    "message": err.to_string(),
-                }],
+            Self::InvalidAccessToken(err) => json!(AuthErrorBody {
+                detail: "Given token not valid for any token type".to_owned(),
+                code: Some("token_not_valid".to_owned()),
+                messages: Some(vec![TokenMessageBody {
+                    token_class: TokenType::Access.class_name().to_owned(),
+                    token_type: TokenType::Access.as_str().to_owned(),
+                    message: err.to_string(),
+                }]),
             }),
             Self::NotFound(detail) => json!({ "detail": detail }),
             Self::MethodNotAllowed { method, .. } => {

@@ -17,7 +17,7 @@ use crate::http::identity::{start_session, AuthUser, Caller, CSRF_COOKIE};
 use crate::http::routes::{get, resource, Access};
 use crate::http::values::boolean;
 use crate::rest::calendar::with_feed_address;
-use crate::rest::representations::{me_body, MeBody};
+use crate::rest::representations::{me_body, AuthErrorBody, DetailBody, MeBody};
 use crate::state::State;
 use crate::{with_conn, ApiError, ApiState};
 
@@ -71,10 +71,13 @@ const NAME_MAX_CHARS: usize = 150;
 )]
 pub(crate) struct RegisterInput {
     /// 1 to 150 letters, digits and `@.+-_`.
+    #[schema(min_length = 1, max_length = 150, pattern = r"^[\w.@+-]+$")]
     username: String,
     /// At least 8 characters, not entirely numeric, not like the username.
+    #[schema(min_length = 8)]
     password: String,
     /// Optional mail address.
+    #[schema(max_length = 254)]
     email: Option<String>,
     /// Optional given name.
     first_name: Option<String>,
@@ -97,13 +100,10 @@ pub(crate) struct CredentialsInput {
 
 /// Creates an account.
 #[utoipa::path(
-    post, path = "/api/auth/register/", tag = "auth",
-    request_body(content(
-        (RegisterInput = "application/json"),
-        (RegisterInput = "application/x-www-form-urlencoded"),
-        (RegisterInput = "multipart/form-data"),
-    )),
-    responses((status = 201, body = MeBody), (status = 400, body = crate::rest::representations::FieldErrorsBody))
+    post, path = "/api/auth/register/", tag = "auth", operation_id = "auth_register_create",
+    request_body = RegisterInput,
+    responses((status = 201, description = "The new account", body = MeBody)),
+    security((), ("jwt" = []), ("session" = []))
 )]
 pub(crate) async fn register(
     req: HttpRequest,
@@ -184,18 +184,14 @@ pub(crate) async fn register(
 /// Logs in with a username and password: sets the session cookie and a
 /// fresh `csrftoken` cookie.
 #[utoipa::path(
-    post, path = "/api/auth/login/", tag = "auth",
-    request_body(content(
-        (CredentialsInput = "application/json"),
-        (CredentialsInput = "application/x-www-form-urlencoded"),
-        (CredentialsInput = "multipart/form-data"),
-    )),
+    post, path = "/api/auth/login/", tag = "auth", operation_id = "auth_login_create",
+    request_body = CredentialsInput,
     responses(
-        (status = 200, body = MeBody),
-        (status = 400, body = crate::rest::representations::FieldErrorsBody),
-        (status = 401, body = crate::rest::representations::DetailBody),
-        (status = 429, body = crate::rest::representations::DetailBody),
-    )
+        (status = 200, description = "Logged in: the session cookie is set", body = MeBody),
+        (status = 401, description = "Wrong credentials, or credentials sent with the request refused", body = AuthErrorBody),
+        (status = 429, description = "Too many failed logins from this client", body = DetailBody),
+    ),
+    security((), ("jwt" = []), ("session" = []))
 )]
 pub(crate) async fn login(
     req: HttpRequest,
@@ -225,14 +221,22 @@ pub(crate) async fn login(
 }
 
 /// Ends the session.
-#[utoipa::path(post, path = "/api/auth/logout/", tag = "auth", responses((status = 204, description = "Logged out"), (status = 403, body = crate::rest::representations::DetailBody)))]
+#[utoipa::path(
+    post, path = "/api/auth/logout/", tag = "auth", operation_id = "auth_logout_create",
+    responses((status = 204, description = "Logged out: the session is gone")),
+    security((), ("jwt" = []), ("session" = []))
+)]
 pub(crate) async fn logout(req: HttpRequest, _caller: Caller) -> HttpResponse {
     req.get_session().purge();
     HttpResponse::NoContent().finish()
 }
 
 /// The caller's account.
-#[utoipa::path(get, path = "/api/auth/me/", tag = "auth", responses((status = 200, body = MeBody), (status = 401, body = crate::rest::representations::DetailBody)), security(("jwt" = []), ("session" = [])))]
+#[utoipa::path(
+    get, path = "/api/auth/me/", tag = "auth", operation_id = "auth_me_retrieve",
+    responses((status = 200, description = "The caller's account", body = MeBody)),
+    security(("jwt" = []), ("session" = []))
+)]
 pub(crate) async fn me(
     req: HttpRequest,
     AuthUser(user): AuthUser,
@@ -261,17 +265,9 @@ pub(crate) struct MeChangesInput {
 /// Changes the caller's names, address or notice switch (every field
 /// optional; the rest of the account is read-only here).
 #[utoipa::path(
-    patch, path = "/api/auth/me/", tag = "auth",
-    request_body(content(
-        (MeChangesInput = "application/json"),
-        (MeChangesInput = "application/x-www-form-urlencoded"),
-        (MeChangesInput = "multipart/form-data"),
-    )),
-    responses(
-        (status = 200, body = MeBody),
-        (status = 400, body = crate::rest::representations::FieldErrorsBody),
-        (status = 401, body = crate::rest::representations::DetailBody),
-    ),
+    patch, path = "/api/auth/me/", tag = "auth", operation_id = "auth_me_partial_update",
+    request_body = MeChangesInput,
+    responses((status = 200, description = "The account as saved", body = MeBody)),
     security(("jwt" = []), ("session" = []))
 )]
 pub(crate) async fn update_me(
@@ -310,11 +306,11 @@ pub(crate) async fn update_me(
 /// Turns notices off for the holder of the token a notice carried in its
 /// `List-Unsubscribe` header (RFC 8058 one-click: no login, any body).
 #[utoipa::path(
-    post, path = "/api/unsubscribe/{token}", tag = "auth",
+    post, path = "/api/unsubscribe/{token}", tag = "auth", operation_id = "unsubscribe_create",
     params(("token" = String, Path, description = "The token from the mail's List-Unsubscribe header")),
     responses(
         (status = 204, description = "Notices are off"),
-        (status = 404, body = crate::rest::representations::DetailBody),
+        (status = 404, description = "No such token", body = DetailBody),
     )
 )]
 pub(crate) async fn unsubscribe(

@@ -13,7 +13,10 @@ use crate::http::query::{Pagination, QueryParams};
 use crate::http::routes::{get, resource, Access};
 use crate::http::values::{boolean, integer};
 use crate::rest::events::{event_id, event_not_found};
-use crate::rest::representations::{AttendanceBody, AttendancePageBody};
+use crate::rest::representations::{
+    AttendanceBody, AttendanceListBody, AttendancePageBody, DetailBody, FieldErrorsBody,
+    StatusChoice,
+};
 use crate::state::State;
 use crate::{with_conn, ApiError};
 
@@ -45,8 +48,8 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     reason = "describes the request body for the OpenAPI document"
 )]
 pub(crate) struct StatusInput {
-    /// `Going`, `Maybe` or `Not Going`.
-    #[schema(example = "Going")]
+    /// The answer.
+    #[schema(value_type = StatusChoice)]
     status: String,
     /// Guests brought along (default 0, at most the event's `max_guests`).
     #[schema(minimum = 0, maximum = 20)]
@@ -56,17 +59,12 @@ pub(crate) struct StatusInput {
 /// Sets the caller's answer for the event (one row per user and event).
 #[utoipa::path(
     post, path = "/api/events/{id}/change_attendee_status/", tag = "attendance",
+    operation_id = "events_change_attendee_status_create",
     params(("id" = uuid::Uuid, Path, description = "The event's id")),
-    request_body(content(
-        (StatusInput = "application/json"),
-        (StatusInput = "application/x-www-form-urlencoded"),
-        (StatusInput = "multipart/form-data"),
-    )),
+    request_body = StatusInput,
     responses(
-        (status = 200, body = AttendanceBody),
-        (status = 400, body = crate::rest::representations::FieldErrorsBody),
-        (status = 401, body = crate::rest::representations::DetailBody),
-        (status = 404, body = crate::rest::representations::DetailBody),
+        (status = 200, description = "The caller's answer as saved", body = AttendanceBody),
+        (status = 404, description = "No such event", body = DetailBody),
     ),
     security(("jwt" = []), ("session" = []))
 )]
@@ -122,18 +120,20 @@ fn rsvp_error(err: RsvpError) -> ApiError {
 /// The event's attendances, optionally by status, optionally paginated.
 #[utoipa::path(
     get, path = "/api/events/{id}/attendances/", tag = "attendance",
+    operation_id = "events_attendances_list",
     params(
         ("id" = uuid::Uuid, Path, description = "The event's id"),
-        ("status" = Option<String>, Query, description = "`Going`, `Maybe` or `Not Going`"),
+        ("status" = Option<StatusChoice>, Query, description = "Only this answer"),
         ("waitlisted" = Option<bool>, Query, description = "`true`: only the waitlist, in queue order; `false`: everyone else"),
         ("limit" = Option<i64>, Query, description = "Page size (at most 1000); turns on the paginated envelope"),
         ("offset" = Option<i64>, Query, description = "Attendances to skip"),
     ),
     responses(
-        (status = 200, description = "A bare array, or a page when `limit` is given or PAGE_SIZE is set", body = Vec<AttendanceBody>),
-        (status = 400, body = crate::rest::representations::FieldErrorsBody),
-        (status = 404, body = crate::rest::representations::DetailBody),
-    )
+        (status = 200, description = "A bare array, or a page when `limit` is given or PAGE_SIZE is set", body = AttendanceListBody),
+        (status = 400, description = "A bad filter value", body = FieldErrorsBody),
+        (status = 404, description = "No such event", body = DetailBody),
+    ),
+    security((), ("jwt" = []), ("session" = []))
 )]
 pub(crate) async fn list(
     req: HttpRequest,
@@ -185,13 +185,13 @@ pub(crate) async fn list(
     Ok(match (page, count) {
         (Some(page), Some(count)) => {
             let (next, previous) = page.links(&req, count);
-            HttpResponse::Ok().json(AttendancePageBody {
+            HttpResponse::Ok().json(AttendanceListBody::Page(AttendancePageBody {
                 count,
                 next,
                 previous,
                 results,
-            })
+            }))
         }
-        _ => HttpResponse::Ok().json(results),
+        _ => HttpResponse::Ok().json(AttendanceListBody::All(results)),
     })
 }

@@ -21,13 +21,16 @@ use crate::ApiError;
 )]
 pub(crate) struct EventInput {
     /// 1 to 100 characters; surrounding whitespace is trimmed.
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
     /// `YYYY-MM-DD`, the event's date in its zone; may be left out when
     /// `starts_at` is given, and is then `starts_at`'s local date.
     date: Option<chrono::NaiveDate>,
     /// At most 5,000 characters.
+    #[schema(max_length = 5000)]
     description: Option<String>,
     /// At most 255 characters.
+    #[schema(max_length = 255)]
     location: Option<String>,
     /// An IANA zone name (default `UTC`).
     #[schema(example = "Europe/Paris")]
@@ -49,6 +52,24 @@ pub(crate) struct EventInput {
     /// Calls the event off (on PUT and PATCH, by the organizer).
     cancelled: Option<bool>,
 }
+
+/// The body of PATCH: `EventInput` with every field optional, since the
+/// fields left out keep their stored values.
+pub(crate) struct PatchedEventInput;
+
+impl utoipa::PartialSchema for PatchedEventInput {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::Schema;
+        use utoipa::openapi::RefOr;
+        let mut schema = <EventInput as utoipa::PartialSchema>::schema();
+        if let RefOr::T(Schema::Object(object)) = &mut schema {
+            object.required.clear();
+        }
+        schema
+    }
+}
+
+impl utoipa::ToSchema for PatchedEventInput {}
 
 /// The fields of an event as DRF's metadata describes them (OPTIONS'
 /// `actions`): type, whether required, whether read-only, label, limits.

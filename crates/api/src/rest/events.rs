@@ -1,6 +1,5 @@
 //! `/api/events/`: list, create, retrieve, replace, patch and delete events.
 
-use actix_web::http::Method;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use auth::Decision;
 use domain::{EventDetail, EventId, UserId};
@@ -16,8 +15,10 @@ use crate::http::fields::FieldErrors;
 use crate::http::identity::{AuthUser, Caller};
 use crate::http::query::{event_ordering, Pagination, QueryParams};
 use crate::http::routes::{get, resource_with_actions, Access};
-use crate::rest::event_input::{event_fields_metadata, read_event, EventInput};
-use crate::rest::representations::{EventBody, EventDetailBody, EventPageBody};
+use crate::rest::event_input::{event_fields_metadata, read_event, EventInput, PatchedEventInput};
+use crate::rest::representations::{
+    DetailBody, EventBody, EventDetailBody, EventListBody, EventPageBody, FieldErrorsBody,
+};
 use crate::state::State;
 use crate::{with_conn, ApiError};
 
@@ -43,7 +44,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route(get().to(retrieve))
         .route(web::put().to(update))
-        .route(web::patch().to(update))
+        .route(web::patch().to(partial_update))
         .route(web::delete().to(destroy)),
     );
 }
@@ -53,21 +54,22 @@ const INVALID_ORGANIZER: &str =
 
 /// Lists events, filtered, searched, ordered and optionally paginated.
 #[utoipa::path(
-    get, path = "/api/events/", tag = "events",
+    get, path = "/api/events/", tag = "events", operation_id = "events_list",
     params(
         ("search" = Option<String>, Query, description = "Terms that must each appear in the name (case-insensitive)"),
         ("ordering" = Option<String>, Query, description = "`date`, `-date`, `name`, `-name`, comma-separated"),
-        ("date" = Option<String>, Query, description = "Exactly this date (YYYY-MM-DD)"),
-        ("date_after" = Option<String>, Query, description = "On or after this date"),
-        ("date_before" = Option<String>, Query, description = "On or before this date"),
+        ("date" = Option<chrono::NaiveDate>, Query, description = "Exactly this date (YYYY-MM-DD)"),
+        ("date_after" = Option<chrono::NaiveDate>, Query, description = "On or after this date"),
+        ("date_before" = Option<chrono::NaiveDate>, Query, description = "On or before this date"),
         ("organizer" = Option<i64>, Query, description = "Organizer's user id"),
         ("limit" = Option<i64>, Query, description = "Page size (at most 1000); turns on the paginated envelope"),
         ("offset" = Option<i64>, Query, description = "Events to skip"),
     ),
     responses(
-        (status = 200, description = "A bare array, or a page when `limit` is given or PAGE_SIZE is set", body = Vec<EventBody>),
-        (status = 400, description = "A bad filter value", body = crate::rest::representations::FieldErrorsBody),
-    )
+        (status = 200, description = "A bare array, or a page when `limit` is given or PAGE_SIZE is set", body = EventListBody),
+        (status = 400, description = "A bad filter value", body = FieldErrorsBody),
+    ),
+    security((), ("jwt" = []), ("session" = []))
 )]
 pub(crate) async fn list(
     req: HttpRequest,
@@ -124,14 +126,14 @@ pub(crate) async fn list(
     Ok(match (page, count) {
         (Some(page), Some(count)) => {
             let (next, previous) = page.links(&req, count);
-            HttpResponse::Ok().json(EventPageBody {
+            HttpResponse::Ok().json(EventListBody::Page(EventPageBody {
                 count,
                 next,
                 previous,
                 results,
-            })
+            }))
         }
-        _ => HttpResponse::Ok().json(results),
+        _ => HttpResponse::Ok().json(EventListBody::All(results)),
     })
 }
 
@@ -170,17 +172,9 @@ fn detail_actions(req: HttpRequest) -> LocalBoxFuture<'static, Result<Option<Val
 
 /// Creates an event organized by the caller.
 #[utoipa::path(
-    post, path = "/api/events/", tag = "events",
-    request_body(content(
-        (EventInput = "application/json"),
-        (EventInput = "application/x-www-form-urlencoded"),
-        (EventInput = "multipart/form-data"),
-    )),
-    responses(
-        (status = 201, body = EventDetailBody),
-        (status = 400, body = crate::rest::representations::FieldErrorsBody),
-        (status = 401, body = crate::rest::representations::DetailBody),
-    ),
+    post, path = "/api/events/", tag = "events", operation_id = "events_create",
+    request_body = EventInput,
+    responses((status = 201, description = "Created, with the caller as organizer", body = EventDetailBody)),
     security(("jwt" = []), ("session" = []))
 )]
 pub(crate) async fn create(
@@ -228,9 +222,13 @@ pub(crate) async fn create(
 
 /// An event with its organizer and attendances.
 #[utoipa::path(
-    get, path = "/api/events/{id}/", tag = "events",
+    get, path = "/api/events/{id}/", tag = "events", operation_id = "events_retrieve",
     params(("id" = uuid::Uuid, Path, description = "The event's id")),
-    responses((status = 200, body = EventDetailBody), (status = 404, body = crate::rest::representations::DetailBody))
+    responses(
+        (status = 200, description = "The event", body = EventDetailBody),
+        (status = 404, description = "No such event", body = DetailBody),
+    ),
+    security((), ("jwt" = []), ("session" = []))
 )]
 pub(crate) async fn retrieve(
     path: web::Path<String>,
@@ -245,21 +243,15 @@ pub(crate) async fn retrieve(
     Ok(HttpResponse::Ok().json(EventDetailBody::from(&detail)))
 }
 
-/// Replaces (PUT: every writable field) or changes (PATCH) an event; organizer only.
+/// Replaces an event: every writable field, as on create; organizer only.
 #[utoipa::path(
-    method(put, patch), path = "/api/events/{id}/", tag = "events",
+    put, path = "/api/events/{id}/", tag = "events", operation_id = "events_update",
     params(("id" = uuid::Uuid, Path, description = "The event's id")),
-    request_body(content(
-        (EventInput = "application/json"),
-        (EventInput = "application/x-www-form-urlencoded"),
-        (EventInput = "multipart/form-data"),
-    )),
+    request_body = EventInput,
     responses(
-        (status = 200, body = EventDetailBody),
-        (status = 400, body = crate::rest::representations::FieldErrorsBody),
-        (status = 401, body = crate::rest::representations::DetailBody),
-        (status = 403, body = crate::rest::representations::DetailBody),
-        (status = 404, body = crate::rest::representations::DetailBody),
+        (status = 200, description = "The event as saved", body = EventDetailBody),
+        (status = 403, description = "Not the organizer, or a session caller's CSRF check failed", body = DetailBody),
+        (status = 404, description = "No such event", body = DetailBody),
     ),
     security(("jwt" = []), ("session" = []))
 )]
@@ -267,12 +259,45 @@ pub(crate) async fn update(
     req: HttpRequest,
     payload: web::Payload,
     path: web::Path<String>,
+    state: State,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    write(req, payload, path, state, caller, false).await
+}
+
+/// Changes the fields given and keeps the rest; organizer only.
+#[utoipa::path(
+    patch, path = "/api/events/{id}/", tag = "events", operation_id = "events_partial_update",
+    params(("id" = uuid::Uuid, Path, description = "The event's id")),
+    request_body = PatchedEventInput,
+    responses(
+        (status = 200, description = "The event as saved", body = EventDetailBody),
+        (status = 403, description = "Not the organizer, or a session caller's CSRF check failed", body = DetailBody),
+        (status = 404, description = "No such event", body = DetailBody),
+    ),
+    security(("jwt" = []), ("session" = []))
+)]
+pub(crate) async fn partial_update(
+    req: HttpRequest,
+    payload: web::Payload,
+    path: web::Path<String>,
+    state: State,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    write(req, payload, path, state, caller, true).await
+}
+
+/// PUT (`partial` false) or PATCH.
+async fn write(
+    req: HttpRequest,
+    payload: web::Payload,
+    path: web::Path<String>,
     State(state): State,
     caller: Caller,
+    partial: bool,
 ) -> Result<HttpResponse, ApiError> {
     let caller_id = permitted_caller(&req, &caller)?;
     let id = event_id(&path)?;
-    let partial = req.method() == Method::PATCH;
     // Read now, judged after the permission checks, as DRF orders them.
     let body = read_fields(&req, payload, state.config.max_body_bytes).await;
     let method = method_of(&req);
@@ -303,13 +328,12 @@ pub(crate) async fn update(
 
 /// Deletes an event and its attendances; organizer only.
 #[utoipa::path(
-    delete, path = "/api/events/{id}/", tag = "events",
+    delete, path = "/api/events/{id}/", tag = "events", operation_id = "events_destroy",
     params(("id" = uuid::Uuid, Path, description = "The event's id")),
     responses(
-        (status = 204, description = "Deleted"),
-        (status = 401, body = crate::rest::representations::DetailBody),
-        (status = 403, body = crate::rest::representations::DetailBody),
-        (status = 404, body = crate::rest::representations::DetailBody),
+        (status = 204, description = "Deleted, with its attendances"),
+        (status = 403, description = "Not the organizer, or a session caller's CSRF check failed", body = DetailBody),
+        (status = 404, description = "No such event", body = DetailBody),
     ),
     security(("jwt" = []), ("session" = []))
 )]

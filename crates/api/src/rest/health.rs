@@ -1,7 +1,7 @@
 //! Liveness and readiness probes.
 
+use crate::rest::representations::HealthBody;
 use actix_web::{web, HttpResponse};
-use serde_json::json;
 
 use crate::http::routes::get;
 use crate::{with_conn, ApiError, ApiState};
@@ -31,14 +31,24 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// 200 while the process serves requests.
-#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "`{\"status\": \"ok\"}`")))]
+#[utoipa::path(
+    get, path = "/healthz", tag = "health", operation_id = "healthz_retrieve",
+    responses((status = 200, description = "The process serves requests", body = HealthBody))
+)]
 pub(crate) async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "status": "ok" }))
+    HttpResponse::Ok().json(HealthBody {
+        status: "ok".to_owned(),
+    })
 }
 
 /// 200 when the database answers a query, 503 otherwise.
-#[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, description = "`{\"status\": \"ok\"}`"), (status = 503, body = crate::rest::representations::DetailBody)))]
+#[utoipa::path(
+    get, path = "/readyz", tag = "health", operation_id = "readyz_retrieve",
+    responses((status = 200, description = "The database answers", body = HealthBody))
+)]
 pub(crate) async fn readyz(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
     with_conn(&state.pool, |conn| Ok(store::check_health(conn)?)).await?;
-    Ok(HttpResponse::Ok().json(json!({ "status": "ok" })))
+    Ok(HttpResponse::Ok().json(HealthBody {
+        status: "ok".to_owned(),
+    }))
 }

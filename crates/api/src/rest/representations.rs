@@ -197,8 +197,8 @@ pub struct SeatsBody {
 pub struct AttendanceBody {
     /// Who answered.
     pub user: UserBody,
-    /// `Going`, `Maybe` or `Not Going`.
-    #[schema(value_type = String, example = "Going")]
+    /// Their answer.
+    #[schema(value_type = StatusChoice)]
     pub status: domain::AttendanceStatus,
     /// The guests they bring.
     pub guests: u32,
@@ -315,6 +315,57 @@ pub struct AccessBody {
     pub access: String,
 }
 
+/// Events in a list: a bare array, or a page when `limit` is given or
+/// `PAGE_SIZE` is set.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum EventListBody {
+    /// Every matching event.
+    All(Vec<EventBody>),
+    /// One page of them.
+    Page(EventPageBody),
+}
+
+/// An event's attendances: a bare array, or a page when `limit` is given or
+/// `PAGE_SIZE` is set.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum AttendanceListBody {
+    /// Every matching attendance.
+    All(Vec<AttendanceBody>),
+    /// One page of them.
+    Page(AttendancePageBody),
+}
+
+/// An answer to an event: the contract's three choices.
+pub struct StatusChoice;
+
+impl utoipa::PartialSchema for StatusChoice {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(
+                domain::AttendanceStatus::ALL.map(domain::AttendanceStatus::as_str),
+            ))
+            .description(Some("An answer to an event."))
+            .into()
+    }
+}
+
+impl ToSchema for StatusChoice {}
+
+/// The health endpoints' answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthBody {
+    /// Always `ok`.
+    #[schema(example = "ok")]
+    pub status: String,
+}
+
+/// An empty object: `{}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmptyBody {}
+
 /// An error with a message.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DetailBody {
@@ -323,6 +374,32 @@ pub struct DetailBody {
     /// A machine-readable code, for token errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+}
+
+/// A 401: no credentials, refused credentials, or an access token that is
+/// not valid (then with simplejwt's `code` and `messages`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthErrorBody {
+    /// What went wrong.
+    pub detail: String,
+    /// `token_not_valid`, `bad_authorization_header`, `user_not_found` or
+    /// `user_inactive`, when credentials were refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Why each token type refused the token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<TokenMessageBody>>,
+}
+
+/// Why one token type refused a token.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenMessageBody {
+    /// `AccessToken`.
+    pub token_class: String,
+    /// `access`.
+    pub token_type: String,
+    /// What was wrong with it.
+    pub message: String,
 }
 
 /// Field errors: each field maps to its messages; `non_field_errors` for

@@ -2,14 +2,14 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use auth::{Claims, TokenError, TokenType};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use store::StoreError;
 
 use crate::http::body::read_fields;
 use crate::http::fields::{not_blank, Form};
 use crate::http::routes::{resource, Access};
 use crate::rest::accounts::{authenticate_credentials, check_throttle};
-use crate::rest::representations::{AccessBody, TokenPairBody};
+use crate::rest::representations::{AccessBody, DetailBody, EmptyBody, TokenPairBody};
 use crate::state::State;
 use crate::{with_conn, ApiError, ApiState};
 
@@ -76,17 +76,12 @@ pub(crate) struct TokenInput {
 
 /// An access and refresh token for a username and password.
 #[utoipa::path(
-    post, path = "/api/token/", tag = "tokens",
-    request_body(content(
-        (crate::rest::accounts::CredentialsInput = "application/json"),
-        (crate::rest::accounts::CredentialsInput = "application/x-www-form-urlencoded"),
-        (crate::rest::accounts::CredentialsInput = "multipart/form-data"),
-    )),
+    post, path = "/api/token/", tag = "tokens", operation_id = "token_create",
+    request_body = crate::rest::accounts::CredentialsInput,
     responses(
-        (status = 200, body = TokenPairBody),
-        (status = 400, body = crate::rest::representations::FieldErrorsBody),
-        (status = 401, body = crate::rest::representations::DetailBody),
-        (status = 429, body = crate::rest::representations::DetailBody),
+        (status = 200, description = "A new token pair", body = TokenPairBody),
+        (status = 401, description = "No active account with these credentials", body = DetailBody),
+        (status = 429, description = "Too many failed logins from this client", body = DetailBody),
     )
 )]
 pub(crate) async fn obtain(
@@ -109,13 +104,12 @@ pub(crate) async fn obtain(
 
 /// A new access token for a valid refresh token.
 #[utoipa::path(
-    post, path = "/api/token/refresh/", tag = "tokens",
-    request_body(content(
-        (RefreshInput = "application/json"),
-        (RefreshInput = "application/x-www-form-urlencoded"),
-        (RefreshInput = "multipart/form-data"),
-    )),
-    responses((status = 200, body = AccessBody), (status = 400, body = crate::rest::representations::FieldErrorsBody), (status = 401, body = crate::rest::representations::DetailBody))
+    post, path = "/api/token/refresh/", tag = "tokens", operation_id = "token_refresh_create",
+    request_body = RefreshInput,
+    responses(
+        (status = 200, description = "A new access token", body = AccessBody),
+        (status = 401, description = "The refresh token is not valid, or its user is gone", body = DetailBody),
+    )
 )]
 pub(crate) async fn refresh(
     req: HttpRequest,
@@ -150,13 +144,12 @@ pub(crate) async fn refresh(
 
 /// `{}` when the token (access or refresh) is valid and not blacklisted.
 #[utoipa::path(
-    post, path = "/api/token/verify/", tag = "tokens",
-    request_body(content(
-        (TokenInput = "application/json"),
-        (TokenInput = "application/x-www-form-urlencoded"),
-        (TokenInput = "multipart/form-data"),
-    )),
-    responses((status = 200, description = "`{}`"), (status = 400, body = crate::rest::representations::FieldErrorsBody), (status = 401, body = crate::rest::representations::DetailBody))
+    post, path = "/api/token/verify/", tag = "tokens", operation_id = "token_verify_create",
+    request_body = TokenInput,
+    responses(
+        (status = 200, description = "The token is valid", body = EmptyBody),
+        (status = 401, description = "The token is not valid", body = DetailBody),
+    )
 )]
 pub(crate) async fn verify(
     req: HttpRequest,
@@ -170,18 +163,17 @@ pub(crate) async fn verify(
         ensure_not_blacklisted(conn, &claims)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(json!({})))
+    Ok(HttpResponse::Ok().json(EmptyBody {}))
 }
 
 /// Blacklists a refresh token: it never works again.
 #[utoipa::path(
-    post, path = "/api/token/blacklist/", tag = "tokens",
-    request_body(content(
-        (RefreshInput = "application/json"),
-        (RefreshInput = "application/x-www-form-urlencoded"),
-        (RefreshInput = "multipart/form-data"),
-    )),
-    responses((status = 200, description = "`{}`"), (status = 400, body = crate::rest::representations::FieldErrorsBody), (status = 401, body = crate::rest::representations::DetailBody))
+    post, path = "/api/token/blacklist/", tag = "tokens", operation_id = "token_blacklist_create",
+    request_body = RefreshInput,
+    responses(
+        (status = 200, description = "The refresh token is blacklisted", body = EmptyBody),
+        (status = 401, description = "The token is not valid, or already blacklisted", body = DetailBody),
+    )
 )]
 pub(crate) async fn blacklist(
     req: HttpRequest,
@@ -202,7 +194,7 @@ pub(crate) async fn blacklist(
         }
     })
     .await?;
-    Ok(HttpResponse::Ok().json(json!({})))
+    Ok(HttpResponse::Ok().json(EmptyBody {}))
 }
 
 fn required_token(data: &Map<String, Value>, field: &str) -> Result<String, ApiError> {

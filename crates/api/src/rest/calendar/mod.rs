@@ -54,12 +54,12 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The event as an iCalendar file with one VEVENT.
 #[utoipa::path(
-    get, path = "/api/events/{id}/calendar.ics", tag = "calendars",
+    get, path = "/api/events/{id}/calendar.ics", tag = "calendars", operation_id = "events_calendar_retrieve",
     params(("id" = uuid::Uuid, Path, description = "The event's id")),
     responses(
         (status = 200, content_type = "text/calendar", body = String, description = "One VEVENT"),
         (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
-        (status = 404, body = crate::rest::representations::DetailBody),
+        (status = 404, description = "No such event", body = crate::rest::representations::DetailBody),
     )
 )]
 pub(crate) async fn event_calendar(
@@ -85,12 +85,12 @@ pub(crate) async fn event_calendar(
 
 /// A user's personal feed.
 #[utoipa::path(
-    get, path = "/api/calendar/{token}.ics", tag = "calendars",
+    get, path = "/api/calendar/{token}.ics", tag = "calendars", operation_id = "calendar_retrieve",
     params(("token" = String, Path, description = "The secret part of the user's calendar_url")),
     responses(
         (status = 200, content_type = "text/calendar", body = String, description = "The user's events, with alarms"),
         (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
-        (status = 404, body = crate::rest::representations::DetailBody),
+        (status = 404, description = "No such feed (or a rotated one)", body = crate::rest::representations::DetailBody),
     )
 )]
 pub(crate) async fn feed(
@@ -142,11 +142,8 @@ pub(crate) async fn with_feed_address(
 
 /// Moves the caller's feed to a new address; the old one answers 404.
 #[utoipa::path(
-    post, path = "/api/auth/me/calendar/", tag = "calendars",
-    responses(
-        (status = 200, body = crate::rest::representations::MeBody),
-        (status = 401, body = crate::rest::representations::DetailBody),
-    ),
+    post, path = "/api/auth/me/calendar/", tag = "calendars", operation_id = "auth_me_calendar_create",
+    responses((status = 200, description = "The account with its new calendar_url", body = crate::rest::representations::MeBody)),
     security(("jwt" = []), ("session" = []))
 )]
 pub(crate) async fn rotate(

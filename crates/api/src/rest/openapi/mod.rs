@@ -8,14 +8,23 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::{accounts, attendance, calendar, events, health, representations, tokens};
+
+mod conventions;
+
 use crate::http::routes::{get, resource, Access};
+use conventions::Conventions;
 
 /// The API's OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Events API", description = "Events, attendance and accounts; compatible with the Django REST Framework version."),
+    info(
+        title = "Events API",
+        description = "Events, attendance and accounts; compatible with the Django REST Framework version.\n\nEvery error body is JSON. A method a path does not serve answers 405 `{\"detail\": \"Method \\\"X\\\" not allowed.\"}` with an `Allow` header; an unknown path answers 404 `{\"detail\": \"Not found.\"}`.",
+    ),
+    servers((url = "/", description = "The server that serves this document")),
     paths(
-        events::list, events::create, events::retrieve, events::update, events::destroy,
+        events::list, events::create, events::retrieve, events::update,
+        events::partial_update, events::destroy,
         attendance::change_status, attendance::list,
         accounts::register, accounts::login, accounts::logout, accounts::me,
         accounts::update_me, accounts::unsubscribe,
@@ -30,8 +39,9 @@ use crate::http::routes::{get, resource, Access};
         representations::EventPageBody, representations::AttendancePageBody,
         representations::TokenPairBody, representations::AccessBody,
         representations::DetailBody, representations::FieldErrorsBody,
+        representations::AuthErrorBody,
     )),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &Conventions),
 )]
 pub struct ApiDoc;
 
