@@ -90,12 +90,29 @@ fn python() -> Command {
 }
 
 /// A command-line tool the fixture's environment installs, by its module
-/// (`schemathesis.cli`, `openapi_spec_validator`, `openapi_python_client`):
-/// the environment's scripts name the directory it was built in, not the
-/// one it was moved to.
+/// (`schemathesis.cli`, `openapi_spec_validator`, `openapi_python_client`,
+/// `mypy`): the environment's scripts name the directory it was built in,
+/// not the one it was moved to. Its binaries (ruff, which the client
+/// generator formats with) are on the `PATH`.
 pub fn tool(module: &str) -> Command {
     let mut command = Command::new(interpreter());
     command.args(["-m", module]);
+    let bin = interpreter()
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let paths = std::iter::once(bin).chain(std::env::split_paths(&path));
+    if let Ok(joined) = std::env::join_paths(paths) {
+        command.env("PATH", joined);
+    }
+    command
+}
+
+/// The fixture's Python running `script` with `args`.
+pub fn script(script: &Path) -> Command {
+    let mut command = Command::new(interpreter());
+    command.arg(script);
     command
 }
 

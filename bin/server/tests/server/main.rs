@@ -22,6 +22,7 @@ mod embedding;
 mod errors_api;
 mod event_plans_api;
 mod events_api;
+mod generated_clients;
 mod health;
 mod helpers;
 mod mail;

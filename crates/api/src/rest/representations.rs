@@ -101,20 +101,21 @@ pub struct EventPlanBody {
     #[schema(example = "Europe/Paris")]
     pub timezone: String,
     /// When it starts, or `null` for an untimed event.
-    #[schema(value_type = Option<String>, format = DateTime, example = "2030-05-04T18:00:00+02:00")]
+    #[schema(required = true, value_type = Option<String>, format = DateTime, example = "2030-05-04T18:00:00+02:00")]
     pub starts_at: Option<String>,
     /// When it ends, or `null`.
-    #[schema(value_type = Option<String>, format = DateTime)]
+    #[schema(required = true, value_type = Option<String>, format = DateTime)]
     pub ends_at: Option<String>,
     /// Seats in all, guests included; `null` for no limit.
+    #[schema(required = true)]
     pub capacity: Option<u32>,
     /// The guests one RSVP may bring (0 to 20).
     pub max_guests: u32,
     /// When RSVPs open, or `null` for already open.
-    #[schema(value_type = Option<String>, format = DateTime)]
+    #[schema(required = true, value_type = Option<String>, format = DateTime)]
     pub rsvp_opens_at: Option<String>,
     /// When RSVPs close, or `null` for never.
-    #[schema(value_type = Option<String>, format = DateTime)]
+    #[schema(required = true, value_type = Option<String>, format = DateTime)]
     pub rsvp_closes_at: Option<String>,
     /// Called off by its organizer.
     pub cancelled: bool,
@@ -150,6 +151,7 @@ pub struct EventBody {
     /// `YYYY-MM-DD`: the event's local date in its zone.
     pub date: NaiveDate,
     /// The organizer, or `null` once their account is deleted.
+    #[schema(required = true)]
     pub organizer: Option<UserBody>,
     /// Time, place, seats and RSVP window.
     #[serde(flatten)]
@@ -185,10 +187,12 @@ pub struct CountsBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SeatsBody {
     /// Seats in all, or `null` for no limit.
+    #[schema(required = true)]
     pub capacity: Option<u32>,
     /// Seats taken: `1 + guests` over seated Going answers.
     pub taken: u32,
     /// Seats free (never below 0), or `null` for no limit.
+    #[schema(required = true)]
     pub left: Option<u32>,
 }
 
@@ -203,6 +207,7 @@ pub struct AttendanceBody {
     /// The guests they bring.
     pub guests: u32,
     /// Their place in the waitlist (1 for the head), or `null` when not waiting.
+    #[schema(required = true)]
     pub waitlist_position: Option<u32>,
 }
 
@@ -227,6 +232,7 @@ pub struct EventDetailBody {
     /// `YYYY-MM-DD`.
     pub date: NaiveDate,
     /// The organizer, or `null` once their account is deleted.
+    #[schema(required = true)]
     pub organizer: Option<UserBody>,
     /// Time, place, seats and RSVP window.
     #[serde(flatten)]
@@ -279,8 +285,10 @@ pub struct EventPageBody {
     /// Events matching the filters, on all pages.
     pub count: i64,
     /// The next page's URL.
+    #[schema(required = true)]
     pub next: Option<String>,
     /// The previous page's URL.
+    #[schema(required = true)]
     pub previous: Option<String>,
     /// This page.
     pub results: Vec<EventBody>,
@@ -292,8 +300,10 @@ pub struct AttendancePageBody {
     /// Attendances matching the filter, on all pages.
     pub count: i64,
     /// The next page's URL.
+    #[schema(required = true)]
     pub next: Option<String>,
     /// The previous page's URL.
+    #[schema(required = true)]
     pub previous: Option<String>,
     /// This page.
     pub results: Vec<AttendanceBody>,

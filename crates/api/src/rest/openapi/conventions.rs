@@ -9,7 +9,12 @@
 //!   it can answer 400 (field errors, or `detail` for a body that does not
 //!   parse), 413 and 415;
 //! - every one but `/healthz` needs the database, so it can answer 503;
-//! - every response has a description.
+//! - every response has a description;
+//! - an operation open to anonymous callers that also reads credentials
+//!   (`security((), ("jwt" = []), ..)` on its handler) is listed with
+//!   `security: []` once its 401 and 403 are in: openapi-python-client reads
+//!   any non-empty list as "credentials required" and would refuse
+//!   anonymous calls.
 
 use actix_web::http::StatusCode;
 use utoipa::openapi::path::{Operation, PathItem};
@@ -49,7 +54,7 @@ fn operations(item: &mut PathItem) -> impl Iterator<Item = (&'static str, &mut O
 }
 
 fn apply(path: &str, method: &str, operation: &mut Operation) {
-    let schemes = security_schemes(operation);
+    let (schemes, anonymous) = security_schemes(operation);
     let responses = &mut operation.responses.responses;
     if schemes.iter().any(|scheme| scheme == "jwt") {
         let description = description_of(responses.get("401"))
@@ -70,8 +75,10 @@ fn apply(path: &str, method: &str, operation: &mut Operation) {
             describe_media_types(body);
         }
         let malformed = OneOfBuilder::new()
-            .item(reference("FieldErrorsBody"))
+            // `detail` first: a client trying each in turn would read any
+            // object as field errors.
             .item(reference("DetailBody"))
+            .item(reference("FieldErrorsBody"))
             .build();
         let response = json_response(
             "Field errors (`{\"field\": [\"message\"]}`), or `detail` for a body that cannot be parsed",
@@ -106,18 +113,27 @@ fn apply(path: &str, method: &str, operation: &mut Operation) {
             }
         }
     }
+    if anonymous {
+        operation.security = Some(Vec::new());
+    }
 }
 
-/// The scheme names an operation accepts; an operation without a
-/// `security` list accepts none, and is marked so.
-fn security_schemes(operation: &mut Operation) -> Vec<String> {
-    let requirements = operation.security.get_or_insert_with(Vec::new);
-    requirements
+/// The scheme names an operation accepts, and whether it is open to
+/// anonymous callers; an operation without a `security` list reads no
+/// credentials, and is marked so.
+fn security_schemes(operation: &mut Operation) -> (Vec<String>, bool) {
+    let requirements: Vec<serde_json::Map<String, serde_json::Value>> = operation
+        .security
+        .get_or_insert_with(Vec::new)
         .iter()
         .filter_map(|requirement| serde_json::to_value(requirement).ok())
         .filter_map(|requirement| requirement.as_object().cloned())
-        .flat_map(|requirement| requirement.into_iter().map(|(name, _)| name))
-        .collect()
+        .collect();
+    let anonymous = requirements.iter().any(serde_json::Map::is_empty);
+    let schemes = requirements
+        .into_iter()
+        .flat_map(|r| r.into_iter().map(|(name, _)| name));
+    (schemes.collect(), anonymous)
 }
 
 fn describe_media_types(body: &mut RequestBody) {
