@@ -40,7 +40,8 @@ pub use connection::{Backend, DatabaseUrl, DbConnection};
 pub use error::{OptionalExt, StoreError, StoreResult};
 pub use migrate::run_pending_migrations;
 pub use pool::{
-    build_pool, check_health, ConnectionManager, DbPool, PoolOptions, PooledConnection,
+    build_pool, check_health, reconnecting_builder, ConnectionManager, DbPool, PoolOptions,
+    PooledConnection, OUTAGE_WAIT,
 };
 pub use time::now;
 pub use transaction::write_transaction;

@@ -119,14 +119,13 @@ impl TestDb {
         let parsed = DatabaseUrl::parse(&url).expect("a valid test database URL");
         parsed.prepare().expect("prepare the test database");
         let queries = Arc::new(AtomicUsize::new(0));
-        let pool = r2d2::Pool::builder()
+        let connections = crate::pool::reconnecting_builder()
             .max_size(TEST_POOL_SIZE)
-            .connection_timeout(std::time::Duration::from_secs(10))
             // As in production pools: only PostgreSQL connections are checked before use.
             .test_on_check_out(parsed.backend() == crate::Backend::Postgres)
             .connection_customizer(Box::new(CountQueries(Arc::clone(&queries))))
-            .build(ConnectionManager::new(parsed))
-            .expect("open the test database");
+            .build_unchecked(ConnectionManager::new(parsed));
+        let pool = DbPool::new(connections, std::time::Duration::from_secs(10));
         let mut conn = pool.get().expect("a test database connection");
         run_pending_migrations(&mut conn).expect("migrate the test database");
         drop(conn);

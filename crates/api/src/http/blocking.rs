@@ -14,7 +14,7 @@ where
 {
     let pool = pool.clone();
     web::block(move || {
-        let mut conn = pool.get().map_err(store::StoreError::from)?;
+        let mut conn = pool.get()?;
         work(&mut conn)
     })
     .await?
