@@ -1,4 +1,5 @@
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
 use lettre::message::Mailbox;
@@ -82,6 +83,10 @@ impl Worker {
     pub fn spawn(self) -> WorkerHandle {
         let waker = Waker::default();
         let (stop, stopped) = watch::channel(false);
+        if self.pool.url().backend() == store::Backend::Postgres {
+            let (url, waker, stopped) = (self.pool.url().clone(), waker.clone(), stopped.clone());
+            std::thread::spawn(move || listen(&url, &waker, &stopped));
+        }
         let task = tokio::spawn(self.run(waker.clone(), stopped));
         WorkerHandle { waker, stop, task }
     }
@@ -240,5 +245,39 @@ impl Worker {
         })
         .await
         .map_err(|err| StoreError::Unavailable(format!("database task failed: {err}")))?
+    }
+}
+
+/// How often the listener looks for announcements: mail queued by any
+/// process is sent within this, not within the poll interval.
+const LISTEN_TICK: Duration = Duration::from_millis(100);
+
+/// Wakes the worker whenever any server process queues mail on this
+/// PostgreSQL database, until the worker stops. Runs on a thread of its own
+/// with a connection of its own (outside the pool); a lost connection is
+/// opened again, and the worker woken then in case mail came meanwhile.
+fn listen(url: &store::DatabaseUrl, waker: &Waker, stopped: &watch::Receiver<bool>) {
+    let mut listener = None;
+    // Also stop when the handle is gone without a shutdown.
+    while !*stopped.borrow() && stopped.has_changed().is_ok() {
+        match listener
+            .as_mut()
+            .map(store::outbox::MailListener::announced)
+        {
+            Some(Ok(true)) => waker.wake(),
+            Some(Ok(false)) => {}
+            Some(Err(err)) => {
+                tracing::warn!(error = %err, "mail listener lost its connection");
+                listener = None;
+            }
+            None => match store::outbox::MailListener::open(url) {
+                Ok(opened) => {
+                    listener = opened;
+                    waker.wake();
+                }
+                Err(err) => tracing::debug!(error = %err, "mail listener cannot connect yet"),
+            },
+        }
+        std::thread::sleep(LISTEN_TICK);
     }
 }

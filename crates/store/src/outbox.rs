@@ -179,7 +179,7 @@ fn insert(
     at: DateTime<Utc>,
 ) -> StoreResult<i64> {
     let at = to_db(at);
-    Ok(diesel::insert_into(outbox::table)
+    let id = diesel::insert_into(outbox::table)
         .values((
             outbox::recipient.eq(&message.recipient),
             outbox::subject.eq(&message.subject),
@@ -190,7 +190,51 @@ fn insert(
             outbox::unsubscribe_token.eq(unsubscribe_token),
         ))
         .returning(outbox::id)
-        .get_result(conn)?)
+        .get_result(conn)?;
+    announce(conn)?;
+    Ok(id)
+}
+
+/// Tells every server process's mail worker, not only this one's, that mail
+/// is queued: on PostgreSQL a `NOTIFY` that is delivered when the
+/// transaction commits (and not at all if it rolls back). SQLite has no
+/// such thing; its workers poll.
+fn announce(conn: &mut DbConnection) -> StoreResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query(format!("NOTIFY {MAIL_CHANNEL}")).execute(pg)?;
+    }
+    Ok(())
+}
+
+/// The PostgreSQL channel queued mail is announced on.
+pub const MAIL_CHANNEL: &str = "events_outbox";
+
+/// A connection of its own that hears mail queued by any process (a
+/// `LISTEN` on [`MAIL_CHANNEL`]).
+pub struct MailListener(diesel::PgConnection);
+
+impl MailListener {
+    /// Listens on `url`'s database, or `None` for SQLite, which cannot.
+    pub fn open(url: &crate::DatabaseUrl) -> StoreResult<Option<Self>> {
+        match url.connect()? {
+            DbConnection::Pg(mut pg) => {
+                diesel::sql_query(format!("LISTEN {MAIL_CHANNEL}")).execute(&mut pg)?;
+                Ok(Some(Self(pg)))
+            }
+            DbConnection::Sqlite(_) => Ok(None),
+        }
+    }
+
+    /// Whether mail was announced since the last call; never blocks. An
+    /// error means the connection is lost: open a new listener.
+    pub fn announced(&mut self) -> StoreResult<bool> {
+        let mut heard = false;
+        for notification in self.0.notifications_iter() {
+            notification?;
+            heard = true;
+        }
+        Ok(heard)
+    }
 }
 
 /// Claims up to `limit` due messages (pending and due, or with an expired

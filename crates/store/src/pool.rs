@@ -44,6 +44,7 @@ const RECONNECT_TIMEOUT: Duration = Duration::from_millis(400);
 #[derive(Clone)]
 pub struct DbPool {
     connections: r2d2::Pool<ConnectionManager>,
+    url: DatabaseUrl,
     checkout_wait: Duration,
 }
 
@@ -57,14 +58,25 @@ impl std::fmt::Debug for DbPool {
 }
 
 impl DbPool {
-    /// Wraps an r2d2 pool whose callers wait up to `checkout_wait` for a
-    /// connection. Build it with [`reconnecting_builder`], so a lost
-    /// database is found again quickly.
-    pub fn new(connections: r2d2::Pool<ConnectionManager>, checkout_wait: Duration) -> Self {
+    /// Wraps an r2d2 pool of connections to `url` whose callers wait up to
+    /// `checkout_wait` for a connection. Build it with
+    /// [`reconnecting_builder`], so a lost database is found again quickly.
+    pub fn new(
+        connections: r2d2::Pool<ConnectionManager>,
+        url: DatabaseUrl,
+        checkout_wait: Duration,
+    ) -> Self {
         Self {
             connections,
+            url,
             checkout_wait,
         }
+    }
+
+    /// The database the pool connects to (for a connection of one's own,
+    /// such as a LISTEN).
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
     }
 
     /// Borrows a connection: waits up to the pool's checkout wait while the
@@ -126,7 +138,11 @@ pub fn build_pool(url: &DatabaseUrl, options: PoolOptions) -> Result<DbPool, Sto
         .build_unchecked(ConnectionManager::new(url.clone()));
     // The first connection may take the full wait (a remote server).
     drop(connections.get_timeout(options.connection_timeout)?);
-    Ok(DbPool::new(connections, options.connection_timeout))
+    Ok(DbPool::new(
+        connections,
+        url.clone(),
+        options.connection_timeout,
+    ))
 }
 
 /// Checks that the database answers a trivial query.

@@ -124,8 +124,8 @@ impl TestDb {
             // As in production pools: only PostgreSQL connections are checked before use.
             .test_on_check_out(parsed.backend() == crate::Backend::Postgres)
             .connection_customizer(Box::new(CountQueries(Arc::clone(&queries))))
-            .build_unchecked(ConnectionManager::new(parsed));
-        let pool = DbPool::new(connections, std::time::Duration::from_secs(10));
+            .build_unchecked(ConnectionManager::new(parsed.clone()));
+        let pool = DbPool::new(connections, parsed, std::time::Duration::from_secs(10));
         let mut conn = pool.get().expect("a test database connection");
         run_pending_migrations(&mut conn).expect("migrate the test database");
         drop(conn);

@@ -1,7 +1,9 @@
 //! Two real server processes on one database act as one: the login
 //! throttle is counted in the database, so together they allow exactly the
 //! configured failures, even to guesses sent to both at once; sessions,
-//! tokens and blacklists made on one hold on the other.
+//! tokens and blacklists made on one hold on the other; and on PostgreSQL,
+//! mail queued by one is sent at once by the other's worker, woken by
+//! LISTEN/NOTIFY rather than its poll.
 
 use std::process::Command;
 
@@ -194,3 +196,65 @@ store::backend_tests!(
     two_processes_share_one_login_throttle,
     sessions_tokens_and_blacklists_hold_on_every_process,
 );
+
+#[test]
+fn mail_queued_by_one_process_is_sent_by_the_others_worker_at_once() {
+    let Some(db) = TestDb::postgres() else {
+        return;
+    };
+    let dir = temp_dir();
+    let common = [("DATABASE_URL", db.url()), ("SECRET_KEY", SECRET)];
+    // The writer sends nothing itself; the sender would poll only hourly.
+    let writer_env = [common[0], common[1], ("EMAIL_WORKER", "false")];
+    let sender_env = [common[0], common[1], ("EMAIL_POLL_INTERVAL", "3600")];
+    let (writer, writer_address) = start_server_with(&dir, &writer_env);
+    let (sender, _) = start_server_with(&dir, &sender_env);
+    let _servers = Servers(vec![writer, sender]);
+    let sent = || {
+        let mut conn = db.conn();
+        store::outbox::count(&mut conn, Some(store::outbox::MessageState::Sent))
+            .expect("count sent mail")
+    };
+    // The sender's listener is up once its first wake found nothing to do.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    for round in 0..3 {
+        let queued_at = crate::helpers::run_returning(async {
+            let client = awc::Client::default();
+            let username = format!("organizer{round}");
+            let account = json!({ "username": username, "password": "plum-tree-42-river", "email": format!("{username}@example.com") });
+            let register = client
+                .post(format!("http://{writer_address}/api/auth/register/"))
+                .send_json(&account)
+                .await
+                .expect("register");
+            assert_eq!(register.status().as_u16(), 201);
+            let mut token = client
+                .post(format!("http://{writer_address}/api/token/"))
+                .send_json(&account)
+                .await
+                .expect("a token");
+            let pair: serde_json::Value = token.json().await.expect("a token pair");
+            let access = pair["access"].as_str().expect("access").to_owned();
+            let created = client
+                .post(format!("http://{writer_address}/api/events/"))
+                .bearer_auth(access)
+                .send_json(&json!({ "name": "Launch", "date": "2030-01-01" }))
+                .await
+                .expect("create");
+            assert_eq!(created.status().as_u16(), 201);
+            std::time::Instant::now()
+        });
+        // The event's mail to its organizer, sent by the other process.
+        let mut waited = queued_at.elapsed();
+        while sent() < round + 1 && waited < std::time::Duration::from_secs(3) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            waited = queued_at.elapsed();
+        }
+        eprintln!("mail queued by one process sent by the other after {waited:?}");
+        assert_eq!(sent(), round + 1, "the mail was sent");
+        assert!(
+            waited < std::time::Duration::from_secs(1),
+            "sent {waited:?} after it was queued"
+        );
+    }
+}
