@@ -1,20 +1,4 @@
-//! The event backend's HTTP API: Django REST Framework's URLs, bodies,
-//! status codes and messages, served by actix-web, and its admin site.
-//!
-//! [`configure`] mounts the REST API and [`admin::configure`] the admin
-//! site, so either or both can be served by this project's server or
-//! inside another actix-web application:
-//!
-//! ```
-//! use actix_web::{web, App};
-//!
-//! fn mount(pool: store::DbPool) {
-//!     let state = api::ApiState::new(pool, api::ApiConfig::default(), "a long random secret");
-//!     let _app = App::new()
-//!         .configure(|cfg| api::admin::configure(cfg, &state))
-//!         .configure(|cfg| api::configure(cfg, &state));
-//! }
-//! ```
+#![doc = include_str!("../README.md")]
 
 pub mod admin;
 mod http;

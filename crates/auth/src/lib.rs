@@ -1,10 +1,4 @@
-//! Authentication and authorization for the event backend: password
-//! hashing and rules, JWT access and refresh tokens, CSRF tokens, login
-//! throttling, key derivation for sessions, and the organizer policy.
-//!
-//! Everything here is synchronous and free of web-framework types; bcrypt
-//! is deliberately slow, so callers on an async executor run
-//! [`hash_password`] and [`verify_password`] on a blocking thread pool.
+#![doc = include_str!("../README.md")]
 
 mod common_passwords;
 mod csrf;

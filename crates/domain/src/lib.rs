@@ -1,10 +1,4 @@
-//! The event backend's domain: identifiers, validated values and entities.
-//!
-//! Everything here is plain data and pure validation, so other Rust projects
-//! can use it without pulling in a database or a web framework. Parsing a
-//! value either yields a type that can only hold valid data or a
-//! [`ValidationError`] whose message is the one the HTTP contract promises
-//! (Django REST Framework's wording).
+#![doc = include_str!("../README.md")]
 
 mod date;
 mod email;

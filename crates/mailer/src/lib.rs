@@ -1,10 +1,4 @@
-//! Email for the event backend: renders messages, delivers them over SMTP
-//! (or to the log, or nowhere), and runs the worker that drains the outbox.
-//!
-//! Messages are never sent from a request: the request writes an outbox row
-//! in its own transaction ([`store::outbox::enqueue`]) and wakes the
-//! [`Worker`], which claims due rows, sends them, and records the outcome,
-//! retrying failures with exponential backoff.
+#![doc = include_str!("../README.md")]
 
 mod config;
 mod render;

@@ -1,9 +1,4 @@
-//! Persistence for the event backend on SQLite and PostgreSQL from one codebase.
-//!
-//! Repository functions are plain and synchronous: they take a
-//! `&mut DbConnection` and leave the transaction to the caller
-//! ([`write_transaction`] for anything that writes more than one row).
-//! Callers on an async executor must run them on a blocking thread pool.
+#![doc = include_str!("../README.md")]
 
 mod connection;
 mod error;

@@ -11,6 +11,7 @@ mod listing;
 mod login_attempts;
 mod outbox;
 mod pages;
+mod readme_steps;
 mod reminders;
 mod setup;
 mod token_blacklist;
