@@ -36,6 +36,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &ApiState) {
                     http::csrf_field::lift_form_token,
                 ))
                 .wrap(session_middleware(state))
+                .wrap(actix_web::middleware::from_fn(
+                    http::session_store::store_failure_as_unavailable,
+                ))
                 .configure(|scope| {
                     scope
                         .configure(rest::events::configure)

@@ -85,7 +85,12 @@ impl Worker {
         let (stop, stopped) = watch::channel(false);
         if self.pool.url().backend() == store::Backend::Postgres {
             let (url, waker, stopped) = (self.pool.url().clone(), waker.clone(), stopped.clone());
-            std::thread::spawn(move || listen(&url, &waker, &stopped));
+            let listener = std::thread::Builder::new()
+                .name("mail-listener".to_owned())
+                .spawn(move || listen(&url, &waker, &stopped));
+            if let Err(err) = listener {
+                tracing::warn!(error = %err, "cannot start the mail listener; mail from other processes waits for the poll");
+            }
         }
         let task = tokio::spawn(self.run(waker.clone(), stopped));
         WorkerHandle { waker, stop, task }
@@ -252,31 +257,44 @@ impl Worker {
 /// process is sent within this, not within the poll interval.
 const LISTEN_TICK: Duration = Duration::from_millis(100);
 
+/// How many ticks between round trips that check the listener's
+/// connection (every 30 s).
+const TICKS_PER_CHECK: u32 = 300;
+
 /// Wakes the worker whenever any server process queues mail on this
 /// PostgreSQL database, until the worker stops. Runs on a thread of its own
 /// with a connection of its own (outside the pool); a lost connection is
 /// opened again, and the worker woken then in case mail came meanwhile.
 fn listen(url: &store::DatabaseUrl, waker: &Waker, stopped: &watch::Receiver<bool>) {
     let mut listener = None;
+    let mut ticks = 0_u32;
     // Also stop when the handle is gone without a shutdown.
     while !*stopped.borrow() && stopped.has_changed().is_ok() {
-        match listener
-            .as_mut()
-            .map(store::outbox::MailListener::announced)
-        {
-            Some(Ok(true)) => waker.wake(),
-            Some(Ok(false)) => {}
-            Some(Err(err)) => {
-                tracing::warn!(error = %err, "mail listener lost its connection");
+        ticks = ticks.wrapping_add(1);
+        let heard = match listener.as_mut() {
+            Some(listener) if ticks % TICKS_PER_CHECK == 0 => {
+                store::mail_wake::MailListener::check(listener).map(|()| false)
+            }
+            Some(listener) => store::mail_wake::MailListener::announced(listener),
+            None => {
+                match store::mail_wake::MailListener::open(url) {
+                    Ok(opened) => {
+                        listener = opened;
+                        // Mail may have been queued while nobody listened.
+                        waker.wake();
+                    }
+                    Err(err) => tracing::debug!(error = %err, "mail listener cannot connect yet"),
+                }
+                Ok(false)
+            }
+        };
+        match heard {
+            Ok(true) => waker.wake(),
+            Ok(false) => {}
+            Err(err) => {
+                tracing::warn!(error = %err, "mail listener lost its connection; reconnecting");
                 listener = None;
             }
-            None => match store::outbox::MailListener::open(url) {
-                Ok(opened) => {
-                    listener = opened;
-                    waker.wake();
-                }
-                Err(err) => tracing::debug!(error = %err, "mail listener cannot connect yet"),
-            },
         }
         std::thread::sleep(LISTEN_TICK);
     }

@@ -19,6 +19,7 @@ pub mod calendar;
 pub mod django_import;
 pub mod events;
 pub mod login_attempts;
+pub mod mail_wake;
 pub mod maintenance;
 pub mod outbox;
 pub mod reminders;
@@ -35,8 +36,7 @@ pub use connection::{Backend, DatabaseUrl, DbConnection};
 pub use error::{OptionalExt, StoreError, StoreResult};
 pub use migrate::run_pending_migrations;
 pub use pool::{
-    build_pool, check_health, reconnecting_builder, ConnectionManager, DbPool, PoolOptions,
-    PooledConnection, OUTAGE_WAIT,
+    build_pool, check_health, ConnectionManager, DbPool, PoolOptions, PooledConnection, OUTAGE_WAIT,
 };
 pub use time::now;
 pub use transaction::write_transaction;

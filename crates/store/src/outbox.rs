@@ -191,50 +191,8 @@ fn insert(
         ))
         .returning(outbox::id)
         .get_result(conn)?;
-    announce(conn)?;
+    crate::mail_wake::announce(conn)?;
     Ok(id)
-}
-
-/// Tells every server process's mail worker, not only this one's, that mail
-/// is queued: on PostgreSQL a `NOTIFY` that is delivered when the
-/// transaction commits (and not at all if it rolls back). SQLite has no
-/// such thing; its workers poll.
-fn announce(conn: &mut DbConnection) -> StoreResult<()> {
-    if let DbConnection::Pg(pg) = conn {
-        diesel::sql_query(format!("NOTIFY {MAIL_CHANNEL}")).execute(pg)?;
-    }
-    Ok(())
-}
-
-/// The PostgreSQL channel queued mail is announced on.
-pub const MAIL_CHANNEL: &str = "events_outbox";
-
-/// A connection of its own that hears mail queued by any process (a
-/// `LISTEN` on [`MAIL_CHANNEL`]).
-pub struct MailListener(diesel::PgConnection);
-
-impl MailListener {
-    /// Listens on `url`'s database, or `None` for SQLite, which cannot.
-    pub fn open(url: &crate::DatabaseUrl) -> StoreResult<Option<Self>> {
-        match url.connect()? {
-            DbConnection::Pg(mut pg) => {
-                diesel::sql_query(format!("LISTEN {MAIL_CHANNEL}")).execute(&mut pg)?;
-                Ok(Some(Self(pg)))
-            }
-            DbConnection::Sqlite(_) => Ok(None),
-        }
-    }
-
-    /// Whether mail was announced since the last call; never blocks. An
-    /// error means the connection is lost: open a new listener.
-    pub fn announced(&mut self) -> StoreResult<bool> {
-        let mut heard = false;
-        for notification in self.0.notifications_iter() {
-            notification?;
-            heard = true;
-        }
-        Ok(heard)
-    }
 }
 
 /// Claims up to `limit` due messages (pending and due, or with an expired
@@ -374,7 +332,7 @@ pub fn mark_failed(
 /// Hands messages claimed until `lease` back unsent (a worker shutting down,
 /// or running short of lease), without counting the attempt.
 pub fn release(conn: &mut DbConnection, ids: &[i64], lease: DateTime<Utc>) -> StoreResult<()> {
-    diesel::update(
+    let released = diesel::update(
         outbox::table
             .filter(outbox::id.eq_any(ids))
             .filter(outbox::state.eq(MessageState::Sending.as_str()))
@@ -386,6 +344,10 @@ pub fn release(conn: &mut DbConnection, ids: &[i64], lease: DateTime<Utc>) -> St
         outbox::claimed_until.eq(None::<NaiveDateTime>),
     ))
     .execute(conn)?;
+    // Handed back by a stopping worker: another process's may send them now.
+    if released > 0 {
+        crate::mail_wake::announce(conn)?;
+    }
     Ok(())
 }
 
@@ -402,7 +364,8 @@ pub fn retry_now(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreR
         outbox::next_attempt_at.eq(to_db(now)),
     ))
     .execute(conn)?;
-    found(changed)
+    found(changed)?;
+    crate::mail_wake::announce(conn)
 }
 
 /// The message with this id.

@@ -1,4 +1,6 @@
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::R2D2Connection;
@@ -28,10 +30,10 @@ impl Default for PoolOptions {
     }
 }
 
-/// How long a checkout waits while the pool holds no connection at all
-/// (the database is down, or every connection to it just broke): long
-/// enough for a reconnect that is under way, short enough that callers get
-/// their 503 at once instead of queueing for the full wait.
+/// While the last attempt to reach the database failed, a checkout gives
+/// up after this instead of queueing for the full wait: long enough for a
+/// reconnect that is under way, short enough that callers get their 503 at
+/// once. It is also how often a waiting checkout looks at that state.
 pub const OUTAGE_WAIT: Duration = Duration::from_millis(150);
 
 /// r2d2 retries a failed connect after a delay that doubles up to half of
@@ -46,6 +48,7 @@ pub struct DbPool {
     connections: r2d2::Pool<ConnectionManager>,
     url: DatabaseUrl,
     checkout_wait: Duration,
+    unreachable: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for DbPool {
@@ -53,23 +56,32 @@ impl std::fmt::Debug for DbPool {
         f.debug_struct("DbPool")
             .field("state", &self.connections.state())
             .field("checkout_wait", &self.checkout_wait)
+            .field("unreachable", &self.unreachable.load(Ordering::Relaxed))
             .finish()
     }
 }
 
 impl DbPool {
-    /// Wraps an r2d2 pool of connections to `url` whose callers wait up to
-    /// `checkout_wait` for a connection. Build it with
-    /// [`reconnecting_builder`], so a lost database is found again quickly.
+    /// A pool of connections to `url`, configured by `builder` (size,
+    /// checks, customizers), whose callers wait up to `checkout_wait` for a
+    /// connection. It opens its connections in the background.
     pub fn new(
-        connections: r2d2::Pool<ConnectionManager>,
+        builder: r2d2::Builder<ConnectionManager>,
         url: DatabaseUrl,
         checkout_wait: Duration,
     ) -> Self {
+        let manager = ConnectionManager::new(url.clone());
+        let unreachable = Arc::clone(&manager.unreachable);
+        let connections = builder
+            .connection_timeout(RECONNECT_TIMEOUT)
+            // The manager reports outages once each, not every retry.
+            .error_handler(Box::new(r2d2::NopErrorHandler))
+            .build_unchecked(manager);
         Self {
             connections,
             url,
             checkout_wait,
+            unreachable,
         }
     }
 
@@ -79,31 +91,44 @@ impl DbPool {
         &self.url
     }
 
-    /// Borrows a connection: waits up to the pool's checkout wait while the
-    /// pool holds connections (they are busy), and only [`OUTAGE_WAIT`]
-    /// while it holds none (the database is unreachable); either way a
-    /// timeout is [`StoreError::Unavailable`].
+    /// Borrows a connection, waiting up to the pool's checkout wait while
+    /// the database answers (its connections are busy), and giving up
+    /// within [`OUTAGE_WAIT`] once connecting to it fails; a timeout is
+    /// [`StoreError::Unavailable`].
     pub fn get(&self) -> Result<PooledConnection, StoreError> {
-        let wait = if self.connections.state().connections == 0 {
-            OUTAGE_WAIT
-        } else {
-            self.checkout_wait
-        };
-        self.connections.get_timeout(wait).map_err(StoreError::from)
+        let deadline = Instant::now() + self.checkout_wait;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.connections.get_timeout(left.min(OUTAGE_WAIT)) {
+                Ok(conn) => {
+                    // A connection that passed its check: the database answers.
+                    self.unreachable.store(false, Ordering::Relaxed);
+                    return Ok(conn);
+                }
+                Err(err) if self.unreachable.load(Ordering::Relaxed) || left <= OUTAGE_WAIT => {
+                    return Err(err.into());
+                }
+                Err(_) => {}
+            }
+        }
     }
 }
 
 /// Opens connections of the backend the URL names, with the per-connection
-/// settings that backend needs.
+/// settings that backend needs, and notes whether the last attempt failed.
 #[derive(Debug)]
 pub struct ConnectionManager {
     url: DatabaseUrl,
+    unreachable: Arc<AtomicBool>,
 }
 
 impl ConnectionManager {
     /// A manager opening connections to `url`.
     pub fn new(url: DatabaseUrl) -> Self {
-        Self { url }
+        Self {
+            url,
+            unreachable: Arc::new(AtomicBool::new(false)),
+        }
     }
 }
 
@@ -112,7 +137,20 @@ impl r2d2::ManageConnection for ConnectionManager {
     type Error = StoreError;
 
     fn connect(&self) -> Result<DbConnection, StoreError> {
-        self.url.connect()
+        let connected = self.url.connect();
+        match &connected {
+            Ok(_) => {
+                if self.unreachable.swap(false, Ordering::Relaxed) {
+                    tracing::info!("the database answers again");
+                }
+            }
+            Err(err) => {
+                if !self.unreachable.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(error = %err, "cannot connect to the database; retrying every 200 ms");
+                }
+            }
+        }
+        connected
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
@@ -129,29 +167,19 @@ impl r2d2::ManageConnection for ConnectionManager {
 /// own reason, at once.
 pub fn build_pool(url: &DatabaseUrl, options: PoolOptions) -> Result<DbPool, StoreError> {
     url.prepare()?;
-    let connections = reconnecting_builder()
+    let builder = r2d2::Pool::builder()
         .max_size(options.max_size)
         .min_idle(Some(1))
         // A PostgreSQL connection can die with its server or network, so it
         // is checked before use; a SQLite file cannot, so its check is skipped.
-        .test_on_check_out(url.backend() == crate::Backend::Postgres)
-        .build_unchecked(ConnectionManager::new(url.clone()));
+        .test_on_check_out(url.backend() == crate::Backend::Postgres);
+    let pool = DbPool::new(builder, url.clone(), options.connection_timeout);
     // The first connection may take the full wait (a remote server).
-    drop(connections.get_timeout(options.connection_timeout)?);
-    Ok(DbPool::new(
-        connections,
-        url.clone(),
-        options.connection_timeout,
-    ))
+    drop(pool.get()?);
+    Ok(pool)
 }
 
 /// Checks that the database answers a trivial query.
 pub fn check_health(conn: &mut DbConnection) -> Result<(), StoreError> {
     conn.batch_execute("SELECT 1").map_err(StoreError::from)
-}
-
-/// An r2d2 builder whose reconnects after a failure are at most 200 ms
-/// apart.
-pub fn reconnecting_builder() -> r2d2::Builder<ConnectionManager> {
-    r2d2::Pool::builder().connection_timeout(RECONNECT_TIMEOUT)
 }

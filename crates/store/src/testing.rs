@@ -17,7 +17,6 @@ use std::sync::{Arc, Once};
 use diesel::connection::{InstrumentationEvent, SimpleConnection};
 use diesel::{Connection, PgConnection};
 
-use crate::pool::ConnectionManager;
 use crate::{
     run_pending_migrations, DatabaseUrl, DbConnection, DbPool, PooledConnection, StoreError,
 };
@@ -119,13 +118,12 @@ impl TestDb {
         let parsed = DatabaseUrl::parse(&url).expect("a valid test database URL");
         parsed.prepare().expect("prepare the test database");
         let queries = Arc::new(AtomicUsize::new(0));
-        let connections = crate::pool::reconnecting_builder()
+        let builder = r2d2::Pool::builder()
             .max_size(TEST_POOL_SIZE)
             // As in production pools: only PostgreSQL connections are checked before use.
             .test_on_check_out(parsed.backend() == crate::Backend::Postgres)
-            .connection_customizer(Box::new(CountQueries(Arc::clone(&queries))))
-            .build_unchecked(ConnectionManager::new(parsed.clone()));
-        let pool = DbPool::new(connections, parsed, std::time::Duration::from_secs(10));
+            .connection_customizer(Box::new(CountQueries(Arc::clone(&queries))));
+        let pool = DbPool::new(builder, parsed, std::time::Duration::from_secs(10));
         let mut conn = pool.get().expect("a test database connection");
         run_pending_migrations(&mut conn).expect("migrate the test database");
         drop(conn);

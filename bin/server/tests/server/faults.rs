@@ -60,8 +60,17 @@ impl Drop for Server {
     }
 }
 
-/// Registers a writer account on `address` and returns its access token.
-async fn writer_token(client: &awc::Client, address: &str) -> String {
+/// How a writer authenticates: the first writer by session (its cookie
+/// and CSRF token), the others by bearer token.
+#[derive(Clone)]
+struct Credentials {
+    access: String,
+    cookie: String,
+    csrf: String,
+}
+
+/// Registers a writer account on `address` and logs it in both ways.
+async fn writer_credentials(client: &awc::Client, address: &str) -> Credentials {
     let account = json!({ "username": "writer", "password": "plum-tree-42-river" });
     let register = client
         .post(format!("http://{address}/api/auth/register/"))
@@ -75,11 +84,43 @@ async fn writer_token(client: &awc::Client, address: &str) -> String {
         .await
         .expect("a token");
     let pair: Value = reply.json().await.expect("a token pair");
-    pair["access"].as_str().expect("access").to_owned()
+    let login = client
+        .post(format!("http://{address}/api/auth/login/"))
+        .send_json(&account)
+        .await
+        .expect("a session");
+    // Each Set-Cookie's `name=value`, before its attributes.
+    let cookies: Vec<(String, String)> = login
+        .headers()
+        .get_all("set-cookie")
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| value.split(';').next())
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
+    let csrf = cookies
+        .iter()
+        .find(|(name, _)| name == "csrftoken")
+        .map(|(_, value)| value.clone())
+        .expect("a csrftoken cookie");
+    let cookie = cookies
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Credentials {
+        access: pair["access"].as_str().expect("access").to_owned(),
+        cookie,
+        csrf,
+    }
 }
 
 /// Creates events from `WRITERS` concurrent loops until `stop` is set.
-async fn write_until(address: &str, token: &str, stop: Arc<AtomicBool>) -> Vec<Write> {
+async fn write_until(
+    address: &str,
+    credentials: &Credentials,
+    stop: Arc<AtomicBool>,
+) -> Vec<Write> {
     let client = awc::Client::builder()
         .timeout(Duration::from_secs(30))
         .finish();
@@ -93,9 +134,15 @@ async fn write_until(address: &str, token: &str, stop: Arc<AtomicBool>) -> Vec<W
                 }
                 let name = format!("w{writer}-{n}");
                 let started = Instant::now();
-                let reply = client
-                    .post(format!("http://{address}/api/events/"))
-                    .bearer_auth(token)
+                let request = client.post(format!("http://{address}/api/events/"));
+                let request = if writer == 0 {
+                    request
+                        .insert_header(("Cookie", credentials.cookie.as_str()))
+                        .insert_header(("X-CSRFToken", credentials.csrf.as_str()))
+                } else {
+                    request.bearer_auth(&credentials.access)
+                };
+                let reply = request
                     .send_json(&json!({ "name": name, "date": "2030-01-01" }))
                     .await;
                 let (status, body) = match reply {
@@ -184,6 +231,11 @@ fn postgres_stopped_and_started_under_write_load() {
         );
     }
     assert!(!unavailable.is_empty(), "the outage was seen");
+    // The session writer saw the outage too, as the same 503.
+    assert!(
+        unavailable.iter().any(|w| w.name.starts_with("w0-")),
+        "a session caller's 503 during the outage"
+    );
     // Recovered: the last 503 ends, and a write succeeds, soon after.
     let recovery = unavailable
         .iter()
@@ -213,6 +265,15 @@ fn postgres_stopped_and_started_under_write_load() {
     );
 }
 
+/// Sets the writers' stop flag when dropped.
+struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
 /// Runs the writers on `address` while `fault` runs on its own thread;
 /// they stop when it returns, and its value comes back with the writes.
 fn run_returning_writes<T: Send + 'static>(
@@ -220,17 +281,17 @@ fn run_returning_writes<T: Send + 'static>(
     fault: impl FnOnce() -> T + Send + 'static,
 ) -> (Vec<Write>, T) {
     crate::helpers::run_returning(async {
-        let token = writer_token(&awc::Client::default(), address).await;
+        let credentials = writer_credentials(&awc::Client::default(), address).await;
         let stop = Arc::new(AtomicBool::new(false));
         let fault = {
-            let stop = Arc::clone(&stop);
+            let stop = StopOnDrop(Arc::clone(&stop));
+            // The writers stop when the fault ends, even by panicking.
             std::thread::spawn(move || {
-                let value = fault();
-                stop.store(true, Ordering::SeqCst);
-                value
+                let _stop = stop;
+                fault()
             })
         };
-        let writes = write_until(address, &token, stop).await;
+        let writes = write_until(address, &credentials, stop).await;
         (writes, fault.join().expect("the fault's thread"))
     })
 }

@@ -208,8 +208,9 @@ fn mail_queued_by_one_process_is_sent_by_the_others_worker_at_once() {
     let writer_env = [common[0], common[1], ("EMAIL_WORKER", "false")];
     let sender_env = [common[0], common[1], ("EMAIL_POLL_INTERVAL", "3600")];
     let (writer, writer_address) = start_server_with(&dir, &writer_env);
+    let mut servers = Servers(vec![writer]);
     let (sender, _) = start_server_with(&dir, &sender_env);
-    let _servers = Servers(vec![writer, sender]);
+    servers.0.push(sender);
     let sent = || {
         let mut conn = db.conn();
         store::outbox::count(&mut conn, Some(store::outbox::MessageState::Sent))

@@ -4,7 +4,11 @@
 use std::collections::HashMap;
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::body::MessageBody;
 use actix_web::cookie::time::Duration;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
 use chrono::Utc;
 use store::DbPool;
 
@@ -102,4 +106,22 @@ impl SessionStore for DbSessionStore {
         .await
         .map_err(other)
     }
+}
+
+/// The session middleware answers a session store it cannot read or write
+/// with an empty 500. That store is the database, so the API answers the
+/// contract's 503 JSON instead, as for any other database outage. Wrap it
+/// directly outside the session middleware: errors reaching it come from
+/// there (handlers' errors are responses by then).
+pub(crate) async fn store_failure_as_unavailable<B: MessageBody + 'static>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<B>, actix_web::Error> {
+    next.call(req).await.map_err(|err| {
+        if err.as_response_error().status_code() == StatusCode::INTERNAL_SERVER_ERROR {
+            crate::ApiError::Unavailable(format!("the session store failed: {err:?}")).into()
+        } else {
+            err
+        }
+    })
 }

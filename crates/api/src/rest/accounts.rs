@@ -71,7 +71,7 @@ const NAME_MAX_CHARS: usize = 150;
 )]
 pub(crate) struct RegisterInput {
     /// 1 to 150 letters, digits and `@.+-_`.
-    #[schema(min_length = 1, max_length = 150, pattern = r"^[\w.@+-]+$")]
+    #[schema(min_length = 1, max_length = 150)]
     username: String,
     /// At least 8 characters, not entirely numeric, not like the username.
     #[schema(min_length = 8)]

@@ -80,10 +80,10 @@ fn apply(path: &str, method: &str, operation: &mut Operation) {
             .item(reference("DetailBody"))
             .item(reference("FieldErrorsBody"))
             .build();
-        let response = json_response(
+        let description = description_of(responses.get("400")).unwrap_or(
             "Field errors (`{\"field\": [\"message\"]}`), or `detail` for a body that cannot be parsed",
-            RefOr::T(Schema::OneOf(malformed)),
         );
+        let response = json_response(description, RefOr::T(Schema::OneOf(malformed)));
         responses.insert("400".to_owned(), RefOr::T(response));
         add_if_absent(
             responses,
