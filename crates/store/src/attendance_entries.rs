@@ -266,8 +266,8 @@ pub fn create(conn: &mut DbConnection, values: &EntryValues) -> StoreResult<i64>
             user_id: values.user.0,
             event_id: DbUuid(values.event.0),
             status: values.status.as_str().to_owned(),
-            created_at: at,
-            updated_at: at,
+            created_at: crate::sql_dates::DbTimestamp(at),
+            updated_at: crate::sql_dates::DbTimestamp(at),
             guests: 0,
             waitlist_seq: None,
         })

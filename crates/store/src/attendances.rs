@@ -46,8 +46,8 @@ pub fn upsert(
         user_id: user_id.0,
         event_id: DbUuid(event_id.0),
         status: status.as_str().to_owned(),
-        created_at: at,
-        updated_at: at,
+        created_at: crate::sql_dates::DbTimestamp(at),
+        updated_at: crate::sql_dates::DbTimestamp(at),
         guests: 0,
         waitlist_seq: None,
     };
@@ -71,8 +71,8 @@ pub fn create_many(
                 user_id: user.0,
                 event_id: DbUuid(event.0),
                 status: status.as_str().to_owned(),
-                created_at: at,
-                updated_at: at,
+                created_at: crate::sql_dates::DbTimestamp(at),
+                updated_at: crate::sql_dates::DbTimestamp(at),
                 guests: 0,
                 waitlist_seq: None,
             })

@@ -7,6 +7,7 @@ mod pool;
 mod rows;
 mod schema;
 mod search;
+mod sql_dates;
 mod sql_functions;
 mod sql_types;
 mod time;

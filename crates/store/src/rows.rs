@@ -1,6 +1,6 @@
 //! Rows as the database holds them, and their conversion to domain types.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use domain::{
     Attendance, AttendanceStatus, Capacity, Email, Event, EventId, EventName, EventPlan, Guests,
@@ -9,6 +9,7 @@ use domain::{
 
 use crate::events::NewEvent;
 use crate::schema::{attendances, events, users};
+use crate::sql_dates::{DbDate, DbTimestamp};
 use crate::sql_types::DbUuid;
 use crate::time::{from_db, to_db};
 use crate::StoreError;
@@ -56,8 +57,8 @@ pub(crate) struct UserRow {
     is_staff: bool,
     is_superuser: bool,
     is_active: bool,
-    date_joined: NaiveDateTime,
-    last_login: Option<NaiveDateTime>,
+    date_joined: DbTimestamp,
+    last_login: Option<DbTimestamp>,
     email_notifications: bool,
     calendar_generation: i64,
     calendar_token_hash: Option<String>,
@@ -78,8 +79,8 @@ impl TryFrom<UserRow> for User {
             is_staff: row.is_staff,
             is_superuser: row.is_superuser,
             is_active: row.is_active,
-            date_joined: from_db(row.date_joined),
-            last_login: row.last_login.map(from_db),
+            date_joined: from_db(row.date_joined.0),
+            last_login: row.last_login.map(|at| from_db(at.0)),
             email_notifications: row.email_notifications,
             calendar_generation: row.calendar_generation,
             calendar_token_hash: row.calendar_token_hash,
@@ -93,18 +94,18 @@ pub(crate) struct EventRow {
     pub id: DbUuid,
     pub organizer_id: Option<i64>,
     pub name: String,
-    pub date: NaiveDate,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub date: DbDate,
+    pub created_at: DbTimestamp,
+    pub updated_at: DbTimestamp,
     pub description: String,
     pub location: String,
     pub timezone: String,
-    pub starts_at: Option<NaiveDateTime>,
-    pub ends_at: Option<NaiveDateTime>,
+    pub starts_at: Option<DbTimestamp>,
+    pub ends_at: Option<DbTimestamp>,
     pub capacity: Option<i32>,
     pub max_guests: i32,
-    pub rsvp_opens_at: Option<NaiveDateTime>,
-    pub rsvp_closes_at: Option<NaiveDateTime>,
+    pub rsvp_opens_at: Option<DbTimestamp>,
+    pub rsvp_closes_at: Option<DbTimestamp>,
     pub cancelled: bool,
     pub sequence: i32,
 }
@@ -117,22 +118,32 @@ impl EventRow {
             id: DbUuid(id.0),
             organizer_id: new.organizer_id.map(|id| id.0),
             name: new.name.as_str().to_owned(),
-            date: new.date,
-            created_at: at,
-            updated_at: at,
+            date: DbDate(new.date),
+            created_at: DbTimestamp(at),
+            updated_at: DbTimestamp(at),
             description: plan.description.clone(),
             location: plan.location.clone(),
             timezone: plan.timezone.name().to_owned(),
-            starts_at: plan.schedule.starts_at().map(to_db),
-            ends_at: plan.schedule.ends_at().map(to_db),
+            starts_at: plan.schedule.starts_at().map(db_timestamp),
+            ends_at: plan.schedule.ends_at().map(db_timestamp),
             capacity: plan.capacity.map(capacity_to_db),
             max_guests: guests_to_db(plan.max_guests),
-            rsvp_opens_at: plan.rsvp.opens_at().map(to_db),
-            rsvp_closes_at: plan.rsvp.closes_at().map(to_db),
+            rsvp_opens_at: plan.rsvp.opens_at().map(db_timestamp),
+            rsvp_closes_at: plan.rsvp.closes_at().map(db_timestamp),
             cancelled: plan.cancelled,
             sequence: 0,
         }
     }
+}
+
+/// A stored timestamp as the UTC instant it is.
+fn utc(at: DbTimestamp) -> chrono::DateTime<chrono::Utc> {
+    from_db(at.0)
+}
+
+/// An instant as a timestamp column holds it.
+pub(crate) fn db_timestamp(at: chrono::DateTime<chrono::Utc>) -> DbTimestamp {
+    DbTimestamp(to_db(at))
 }
 
 /// A capacity as the column holds it (it is at most `i32::MAX` by construction).
@@ -154,7 +165,7 @@ impl TryFrom<EventRow> for Event {
         };
         let plan = EventPlan {
             timezone: TimeZone::parse(&row.timezone).map_err(|e| corrupt("timezone", e))?,
-            schedule: Schedule::new(row.starts_at.map(from_db), row.ends_at.map(from_db))
+            schedule: Schedule::new(row.starts_at.map(utc), row.ends_at.map(utc))
                 .map_err(|e| corrupt("schedule", e))?,
             capacity: row
                 .capacity
@@ -163,11 +174,8 @@ impl TryFrom<EventRow> for Event {
                 .map_err(|e| corrupt("capacity", e))?,
             max_guests: Guests::new(i64::from(row.max_guests), Guests::MAX)
                 .map_err(|e| corrupt("max_guests", e))?,
-            rsvp: RsvpWindow::new(
-                row.rsvp_opens_at.map(from_db),
-                row.rsvp_closes_at.map(from_db),
-            )
-            .map_err(|e| corrupt("RSVP window", e))?,
+            rsvp: RsvpWindow::new(row.rsvp_opens_at.map(utc), row.rsvp_closes_at.map(utc))
+                .map_err(|e| corrupt("RSVP window", e))?,
             cancelled: row.cancelled,
             description: row.description,
             location: row.location,
@@ -175,11 +183,11 @@ impl TryFrom<EventRow> for Event {
         Ok(Event {
             id: EventId(row.id.0),
             name: EventName::from_stored(row.name),
-            date: row.date,
+            date: row.date.0,
             organizer_id: row.organizer_id.map(UserId),
             plan,
-            created_at: from_db(row.created_at),
-            updated_at: from_db(row.updated_at),
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
             sequence: i64::from(row.sequence),
         })
     }
@@ -212,8 +220,8 @@ pub(crate) struct AttendanceRow {
     pub user_id: i64,
     pub event_id: DbUuid,
     pub status: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DbTimestamp,
+    pub updated_at: DbTimestamp,
     pub guests: i32,
     /// The queue key while waiting; see [`crate::seats`].
     pub waitlist_seq: Option<i64>,
@@ -242,8 +250,8 @@ impl TryFrom<AttendanceRow> for Attendance {
             guests,
             // Positions are ranks in the queue, filled in by the listing.
             waitlist_position: None,
-            created_at: from_db(row.created_at),
-            updated_at: from_db(row.updated_at),
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
         })
     }
 }

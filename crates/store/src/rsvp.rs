@@ -149,8 +149,8 @@ fn answer_row(
         user_id: user_id.0,
         event_id: DbUuid(event_id.0),
         status: answer.status.as_str().to_owned(),
-        created_at: at,
-        updated_at: at,
+        created_at: crate::sql_dates::DbTimestamp(at),
+        updated_at: crate::sql_dates::DbTimestamp(at),
         guests: crate::rows::guests_to_db(answer.guests),
         waitlist_seq: place_key,
     }

@@ -67,8 +67,8 @@ pub(super) fn copy(
                                 user_id: key.0,
                                 event_id: DbUuid(key.1),
                                 status: status.as_str().to_owned(),
-                                created_at: at,
-                                updated_at: at,
+                                created_at: crate::sql_dates::DbTimestamp(at),
+                                updated_at: crate::sql_dates::DbTimestamp(at),
                                 guests: 0,
                                 waitlist_seq: None,
                             })
