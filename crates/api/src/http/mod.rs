@@ -8,6 +8,7 @@ pub(crate) mod csrf_field;
 pub(crate) mod error;
 pub(crate) mod fields;
 pub(crate) mod identity;
+pub(crate) mod json;
 pub(crate) mod query;
 pub(crate) mod routes;
 pub(crate) mod security_headers;

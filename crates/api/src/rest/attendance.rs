@@ -1,5 +1,6 @@
 //! `/api/events/{id}/change_attendee_status/` and `/api/events/{id}/attendances/`.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::{AttendanceDetail, AttendanceStatus, Guests};
 use store::attendances::AttendanceQuery;
@@ -9,6 +10,7 @@ use store::StoreError;
 use crate::http::body::read_fields;
 use crate::http::fields::{FieldErrors, Form};
 use crate::http::identity::{AuthUser, Caller};
+use crate::http::json::{json_response, ATTENDANCE_BYTES};
 use crate::http::query::{Pagination, QueryParams};
 use crate::http::routes::{get, resource, Access};
 use crate::http::values::{boolean, integer};
@@ -182,16 +184,18 @@ pub(crate) async fn list(
     })
     .await?;
     let results: Vec<AttendanceBody> = rows.iter().map(AttendanceBody::from).collect();
+    let size = 256 + ATTENDANCE_BYTES * results.len();
     Ok(match (page, count) {
         (Some(page), Some(count)) => {
             let (next, previous) = page.links(&req, count);
-            HttpResponse::Ok().json(AttendanceListBody::Page(AttendancePageBody {
+            let page = AttendanceListBody::Page(AttendancePageBody {
                 count,
                 next,
                 previous,
                 results,
-            }))
+            });
+            json_response(StatusCode::OK, &page, size)
         }
-        _ => HttpResponse::Ok().json(AttendanceListBody::All(results)),
+        _ => json_response(StatusCode::OK, &AttendanceListBody::All(results), size),
     })
 }

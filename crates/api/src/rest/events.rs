@@ -1,5 +1,6 @@
 //! `/api/events/`: list, create, retrieve, replace, patch and delete events.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use auth::Decision;
 use domain::{EventDetail, EventId, UserId};
@@ -13,6 +14,7 @@ use crate::http::body::read_fields;
 use crate::http::error::NO_EVENT;
 use crate::http::fields::FieldErrors;
 use crate::http::identity::{AuthUser, Caller};
+use crate::http::json::{json_response, ATTENDANCE_BYTES, EVENT_BYTES};
 use crate::http::query::{event_ordering, Pagination, QueryParams};
 use crate::http::routes::{get, resource_with_actions, Access};
 use crate::rest::event_input::{event_fields_metadata, read_event, EventInput, PatchedEventInput};
@@ -123,17 +125,19 @@ pub(crate) async fn list(
     })
     .await?;
     let results: Vec<EventBody> = events.iter().map(EventBody::from).collect();
+    let size = 256 + EVENT_BYTES * results.len();
     Ok(match (page, count) {
         (Some(page), Some(count)) => {
             let (next, previous) = page.links(&req, count);
-            HttpResponse::Ok().json(EventListBody::Page(EventPageBody {
+            let page = EventListBody::Page(EventPageBody {
                 count,
                 next,
                 previous,
                 results,
-            }))
+            });
+            json_response(StatusCode::OK, &page, size)
         }
-        _ => HttpResponse::Ok().json(EventListBody::All(results)),
+        _ => json_response(StatusCode::OK, &EventListBody::All(results), size),
     })
 }
 
@@ -217,7 +221,7 @@ pub(crate) async fn create(
         counts: Default::default(),
         seats_taken: 0,
     };
-    Ok(HttpResponse::Created().json(EventDetailBody::from(&detail)))
+    Ok(detail_response(StatusCode::CREATED, &detail))
 }
 
 /// An event with its organizer and attendances.
@@ -240,7 +244,7 @@ pub(crate) async fn retrieve(
         store::events::get_detail(conn, id).map_err(event_not_found)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(EventDetailBody::from(&detail)))
+    Ok(detail_response(StatusCode::OK, &detail))
 }
 
 /// Replaces an event: every writable field, as on create; organizer only.
@@ -323,7 +327,7 @@ async fn write(
     })
     .await?;
     state.wake_mailer();
-    Ok(HttpResponse::Ok().json(EventDetailBody::from(&detail)))
+    Ok(detail_response(StatusCode::OK, &detail))
 }
 
 /// Deletes an event and its attendances; organizer only.
@@ -359,6 +363,12 @@ pub(crate) async fn destroy(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// An event's detail as the response body.
+fn detail_response(status: StatusCode, detail: &EventDetail) -> HttpResponse {
+    let size = EVENT_BYTES + ATTENDANCE_BYTES * detail.attendances.len();
+    json_response(status, &EventDetailBody::from(detail), size)
 }
 
 /// The view-level permission check: only a logged-in user may write.
