@@ -1,4 +1,12 @@
 #![doc = include_str!("../README.md")]
+//!
+//! # Items by topic
+//!
+//! - Mounting: [`configure`], [`admin::configure`], with [`ApiState`] and
+//!   [`ApiConfig`]; [`security_headers`] for the headers the server adds.
+//! - Writing handlers of your own: [`Caller`], [`AuthUser`], [`with_conn`],
+//!   [`ApiError`], [`client_address`].
+//! - The OpenAPI document: [`ApiDoc`].
 
 pub mod admin;
 mod http;

@@ -1,4 +1,14 @@
 #![doc = include_str!("../README.md")]
+//!
+//! # Items by topic
+//!
+//! - Passwords: [`hash_password`], [`verify_password`],
+//!   [`validate_password`], [`password_needs_rehash`].
+//! - Tokens: [`TokenConfig`], [`Claims`], [`TokenPair`], [`TokenError`].
+//! - CSRF and sessions: [`new_csrf_token`], [`secrets_match`],
+//!   [`new_session_key`], [`session_key_digest`].
+//! - Calendar feeds: [`FeedKey`], [`feed_token_hash`].
+//! - Permissions: [`is_organizer_or_read_only`], [`Decision`], [`Method`].
 
 mod common_passwords;
 mod csrf;

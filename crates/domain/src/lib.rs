@@ -1,4 +1,15 @@
 #![doc = include_str!("../README.md")]
+//!
+//! # Items by topic
+//!
+//! - Values and their rules: [`EventName`], [`Username`], [`Email`],
+//!   [`TimeZone`], [`Capacity`], [`Guests`], [`Schedule`], [`RsvpWindow`],
+//!   [`parse_date`], [`parse_date_time`], and their [`ValidationError`].
+//! - Entities: [`User`], [`Event`] with its [`EventPlan`], [`Attendance`]
+//!   and [`AttendanceStatus`], [`EventDetail`], [`EventSummary`],
+//!   [`AttendanceCounts`].
+//! - Identifiers: [`UserId`], [`EventId`].
+//! - The seat arithmetic: [`seats`].
 
 mod date;
 mod email;

@@ -1,4 +1,12 @@
 #![doc = include_str!("../README.md")]
+//!
+//! # Items by topic
+//!
+//! - Running delivery: [`Worker`], [`WorkerHandle`], [`Waker`], configured
+//!   by [`MailConfig`] ([`SmtpConfig`], [`Security`], [`Backend`]).
+//! - Sending: [`Transport`], [`SendError`].
+//! - The messages: [`event_created`], [`event_changed`], [`reminder`],
+//!   [`seat_available`].
 
 mod config;
 mod render;

@@ -1,4 +1,17 @@
 #![doc = include_str!("../README.md")]
+//!
+//! # Items by topic
+//!
+//! - Opening a database: [`DatabaseUrl`], [`build_pool`], [`PoolOptions`],
+//!   [`DbPool`], [`run_pending_migrations`], [`DbConnection`],
+//!   [`check_health`].
+//! - Writing safely: [`write_transaction`]; answers and the waitlist in
+//!   [`rsvp`] and [`seats`].
+//! - The repositories: [`users`], [`events`], [`attendances`],
+//!   [`attendance_entries`], [`sessions`], [`token_blacklist`],
+//!   [`login_attempts`], [`outbox`] and [`mail_wake`], [`calendar`],
+//!   [`reminders`], [`admin_log`], [`maintenance`], [`django_import`].
+//! - Errors: [`StoreError`], [`OptionalExt`].
 
 mod connection;
 mod error;

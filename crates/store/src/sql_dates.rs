@@ -2,8 +2,9 @@
 //! them as text (`YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS[.ffffff]`), which Diesel
 //! reads by trying chrono format strings one after another, a large share
 //! of a listing's CPU; these read the fixed-width forms the store writes
-//! directly, and anything else through chrono as before. PostgreSQL's
-//! binary values go through Diesel unchanged.
+//! directly, and hand anything else (offsets, julian days, other layouts)
+//! to Diesel's own reader, as before. PostgreSQL's binary values go
+//! through Diesel unchanged.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::backend::Backend;
@@ -29,8 +30,8 @@ pub(crate) struct DbTimestamp(pub NaiveDateTime);
 /// The decimal value of ASCII digits, or `None` for anything else.
 fn number(digits: &[u8]) -> Option<u32> {
     digits.iter().try_fold(0_u32, |value, byte| {
-        byte.is_ascii_digit()
-            .then(|| value * 10 + u32::from(byte - b'0'))
+        let digit = byte.is_ascii_digit().then(|| u32::from(byte - b'0'))?;
+        value.checked_mul(10)?.checked_add(digit)
     })
 }
 
@@ -73,35 +74,19 @@ fn parse_timestamp(text: &[u8]) -> Option<NaiveDateTime> {
 
 impl FromSql<Date, Sqlite> for DbDate {
     fn from_sql(mut value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-        let text = value.read_text();
-        match parse_date(text.as_bytes()) {
-            Some(date) => Ok(Self(date)),
-            None => Ok(Self(NaiveDate::parse_from_str(text, "%Y-%m-%d")?)),
+        if let Some(date) = parse_date(value.read_text().as_bytes()) {
+            return Ok(Self(date));
         }
+        <NaiveDate as FromSql<Date, Sqlite>>::from_sql(value).map(Self)
     }
 }
 
 impl FromSql<Timestamp, Sqlite> for DbTimestamp {
     fn from_sql(mut value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-        let text = value.read_text();
-        if let Some(at) = parse_timestamp(text.as_bytes()) {
+        if let Some(at) = parse_timestamp(value.read_text().as_bytes()) {
             return Ok(Self(at));
         }
-        [
-            "%Y-%m-%d %H:%M:%S%.f",
-            "%Y-%m-%dT%H:%M:%S%.f",
-            "%Y-%m-%d %H:%M",
-            "%Y-%m-%d",
-        ]
-        .iter()
-        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-        .or_else(|| {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        })
-        .map(Self)
-        .ok_or_else(|| format!("Invalid datetime {text}").into())
+        <NaiveDateTime as FromSql<Timestamp, Sqlite>>::from_sql(value).map(Self)
     }
 }
 
@@ -215,5 +200,48 @@ mod tests {
         }
         assert_eq!(parse_date(b"2030-02-30"), None);
         assert_eq!(parse_date("2030-0é-01".as_bytes()), None);
+        assert_eq!(number(b"99999999999999999999"), None, "no overflow");
+    }
+
+    /// Through SQLite itself: every value decodes exactly as Diesel's own
+    /// reader decodes it, and fails where it fails.
+    #[test]
+    fn decodes_what_diesel_decodes() {
+        use diesel::dsl::sql;
+        use diesel::{Connection, RunQueryDsl, SqliteConnection};
+
+        let mut conn = SqliteConnection::establish(":memory:").expect("an in-memory database");
+        for literal in [
+            "'2030-05-04 18:00:00'",
+            "'2030-05-04 18:00:00.123456'",
+            "'2030-05-04T18:00:00.5'",
+            "'2030-05-04T18:00'",
+            "'2030-05-04 18:00:00+02:00'",
+            "'2030-05-04T18:00:00Z'",
+            "'2030-05-04 23:59:60'",
+            "'2030-05-04 18:00:00.1234567890'",
+            "'2030-05-04'",
+            "'not a time'",
+            "2460000.5",
+        ] {
+            let ours = sql::<Timestamp>(literal)
+                .get_result::<DbTimestamp>(&mut conn)
+                .ok();
+            let diesels = sql::<Timestamp>(literal)
+                .get_result::<NaiveDateTime>(&mut conn)
+                .ok();
+            assert_eq!(ours.map(|at| at.0), diesels, "{literal}");
+        }
+        for literal in [
+            "'2030-05-04'",
+            "'2030-5-4'",
+            "'2030-02-30'",
+            "'x'",
+            "2460000.5",
+        ] {
+            let ours = sql::<Date>(literal).get_result::<DbDate>(&mut conn).ok();
+            let diesels = sql::<Date>(literal).get_result::<NaiveDate>(&mut conn).ok();
+            assert_eq!(ours.map(|date| date.0), diesels, "{literal}");
+        }
     }
 }
