@@ -15,6 +15,7 @@ use store::testing::TestDb;
 use crate::helpers::SECRET;
 use crate::private_postgres::PrivatePostgres;
 use crate::process::{start_server_with, temp_dir};
+use crate::remote;
 
 /// Concurrent writers.
 const WRITERS: usize = 8;
@@ -72,44 +73,11 @@ struct Credentials {
 /// Registers a writer account on `address` and logs it in both ways.
 async fn writer_credentials(client: &awc::Client, address: &str) -> Credentials {
     let account = json!({ "username": "writer", "password": "plum-tree-42-river" });
-    let register = client
-        .post(format!("http://{address}/api/auth/register/"))
-        .send_json(&account)
-        .await
-        .expect("register");
-    assert_eq!(register.status().as_u16(), 201);
-    let mut reply = client
-        .post(format!("http://{address}/api/token/"))
-        .send_json(&account)
-        .await
-        .expect("a token");
-    let pair: Value = reply.json().await.expect("a token pair");
-    let login = client
-        .post(format!("http://{address}/api/auth/login/"))
-        .send_json(&account)
-        .await
-        .expect("a session");
-    // Each Set-Cookie's `name=value`, before its attributes.
-    let cookies: Vec<(String, String)> = login
-        .headers()
-        .get_all("set-cookie")
-        .filter_map(|value| value.to_str().ok())
-        .filter_map(|value| value.split(';').next())
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(name, value)| (name.to_owned(), value.to_owned()))
-        .collect();
-    let csrf = cookies
-        .iter()
-        .find(|(name, _)| name == "csrftoken")
-        .map(|(_, value)| value.clone())
-        .expect("a csrftoken cookie");
-    let cookie = cookies
-        .iter()
-        .map(|(name, value)| format!("{name}={value}"))
-        .collect::<Vec<_>>()
-        .join("; ");
+    remote::register(client, address, &account).await;
+    let access = remote::access_token(client, address, &account).await;
+    let (cookie, csrf) = remote::session(client, address, &account).await;
     Credentials {
-        access: pair["access"].as_str().expect("access").to_owned(),
+        access,
         cookie,
         csrf,
     }

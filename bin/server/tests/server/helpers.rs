@@ -124,17 +124,7 @@ impl TestApp {
             .json(&json!({ "username": username, "password": PASSWORD }))
             .await;
         assert_eq!(reply.status, 200, "login {username}: {}", reply.text());
-        let cookies = reply.cookies();
-        let csrf = cookies
-            .iter()
-            .find_map(|(name, value)| (name == "csrftoken").then(|| value.clone()))
-            .expect("csrftoken cookie");
-        let header = cookies
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        (header, csrf)
+        session_headers(&reply.cookies())
     }
 
     /// Creates an event as the bearer of `token`; returns its JSON.
@@ -249,17 +239,36 @@ impl Reply {
 
     /// The cookies set, as (name, value).
     pub fn cookies(&self) -> Vec<(String, String)> {
-        self.headers
-            .get_all("set-cookie")
-            .filter_map(|v| v.to_str().ok())
-            .filter_map(|v| {
-                v.split(';')
-                    .next()?
-                    .split_once('=')
-                    .map(|(n, v)| (n.to_owned(), v.to_owned()))
-            })
-            .collect()
+        set_cookies(&self.headers)
     }
+}
+
+/// Each `Set-Cookie` header's (name, value), without its attributes.
+pub fn set_cookies(headers: &awc::http::header::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .get_all("set-cookie")
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| {
+            v.split(';')
+                .next()?
+                .split_once('=')
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        })
+        .collect()
+}
+
+/// A login's cookies as a `Cookie` header value, and the CSRF token among them.
+pub fn session_headers(cookies: &[(String, String)]) -> (String, String) {
+    let csrf = cookies
+        .iter()
+        .find_map(|(name, value)| (name == "csrftoken").then(|| value.clone()))
+        .expect("csrftoken cookie");
+    let header = cookies
+        .iter()
+        .map(|(n, v)| format!("{n}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    (header, csrf)
 }
 
 /// Runs an async test body on a fresh actix system.

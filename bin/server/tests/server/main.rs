@@ -32,6 +32,7 @@ mod notifications;
 mod openapi_api;
 mod private_postgres;
 mod process;
+mod remote;
 mod schema_tools;
 mod seats_api;
 mod seats_race;

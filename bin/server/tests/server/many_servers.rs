@@ -13,6 +13,7 @@ use store::testing::TestDb;
 
 use crate::helpers::{run, SECRET};
 use crate::process::{start_server_with, temp_dir};
+use crate::remote;
 
 /// Server processes stopped (SIGTERM, by PID) however the test ends.
 struct Servers(Vec<std::process::Child>);
@@ -41,12 +42,8 @@ fn two_processes_share_one_login_throttle(db: &TestDb) {
     let servers = Servers(vec![first, second]);
     run(async {
         let client = awc::Client::default();
-        let register = client
-            .post(format!("http://{first_address}/api/auth/register/"))
-            .send_json(&json!({ "username": "target", "password": "plum-tree-42-river" }))
-            .await
-            .expect("register");
-        assert_eq!(register.status().as_u16(), 201);
+        let account = json!({ "username": "target", "password": "plum-tree-42-river" });
+        remote::register(&client, &first_address, &account).await;
         // Ten wrong guesses at once, half to each process.
         let guesses = (0..10).map(|n| {
             let address = if n % 2 == 0 {
@@ -108,20 +105,10 @@ fn sessions_tokens_and_blacklists_hold_on_every_process(db: &TestDb) {
     run(async {
         let client = awc::Client::default();
         let credentials = json!({ "username": "roamer", "password": "plum-tree-42-river" });
-        let reply = client
-            .post(format!("http://{one}/api/auth/register/"))
-            .send_json(&credentials)
-            .await
-            .expect("register");
-        assert_eq!(reply.status().as_u16(), 201);
+        remote::register(&client, &one, &credentials).await;
 
         // JWT from one, used on the other.
-        let mut reply = client
-            .post(format!("http://{one}/api/token/"))
-            .send_json(&credentials)
-            .await
-            .expect("token");
-        let pair: serde_json::Value = reply.json().await.expect("pair");
+        let pair = remote::token_pair(&client, &one, &credentials).await;
         let access = pair["access"].as_str().expect("access");
         let me = client
             .get(format!("http://{other}/api/auth/me/"))
@@ -136,30 +123,7 @@ fn sessions_tokens_and_blacklists_hold_on_every_process(db: &TestDb) {
         );
 
         // A session from one, used (CSRF included) on the other.
-        let login = client
-            .post(format!("http://{one}/api/auth/login/"))
-            .send_json(&credentials)
-            .await
-            .expect("login");
-        assert_eq!(login.status().as_u16(), 200);
-        let cookies: Vec<(String, String)> = login
-            .headers()
-            .get_all("set-cookie")
-            .filter_map(|v| v.to_str().ok())
-            .filter_map(|v| {
-                let (name, value) = v.split(';').next()?.split_once('=')?;
-                Some((name.to_owned(), value.to_owned()))
-            })
-            .collect();
-        let header = cookies
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let csrf = cookies
-            .iter()
-            .find_map(|(n, v)| (n == "csrftoken").then(|| v.clone()))
-            .expect("csrftoken");
+        let (header, csrf) = remote::session(&client, &one, &credentials).await;
         let created = client
             .post(format!("http://{other}/api/events/"))
             .insert_header(("Cookie", header.as_str()))
@@ -223,19 +187,8 @@ fn mail_queued_by_one_process_is_sent_by_the_others_worker_at_once() {
             let client = awc::Client::default();
             let username = format!("organizer{round}");
             let account = json!({ "username": username, "password": "plum-tree-42-river", "email": format!("{username}@example.com") });
-            let register = client
-                .post(format!("http://{writer_address}/api/auth/register/"))
-                .send_json(&account)
-                .await
-                .expect("register");
-            assert_eq!(register.status().as_u16(), 201);
-            let mut token = client
-                .post(format!("http://{writer_address}/api/token/"))
-                .send_json(&account)
-                .await
-                .expect("a token");
-            let pair: serde_json::Value = token.json().await.expect("a token pair");
-            let access = pair["access"].as_str().expect("access").to_owned();
+            remote::register(&client, &writer_address, &account).await;
+            let access = remote::access_token(&client, &writer_address, &account).await;
             let created = client
                 .post(format!("http://{writer_address}/api/events/"))
                 .bearer_auth(access)

@@ -113,19 +113,20 @@ fn apply(path: &str, method: &str, operation: &mut Operation) {
             }
         }
     }
-    if anonymous {
+    // An operation declaring no security reads no credentials; one open to
+    // anonymous callers is listed so too (see the module's note).
+    if anonymous || operation.security.is_none() {
         operation.security = Some(Vec::new());
     }
 }
 
 /// The scheme names an operation accepts, and whether it is open to
-/// anonymous callers; an operation without a `security` list reads no
-/// credentials, and is marked so.
-fn security_schemes(operation: &mut Operation) -> (Vec<String>, bool) {
+/// anonymous callers.
+fn security_schemes(operation: &Operation) -> (Vec<String>, bool) {
     let requirements: Vec<serde_json::Map<String, serde_json::Value>> = operation
         .security
-        .get_or_insert_with(Vec::new)
         .iter()
+        .flatten()
         .filter_map(|requirement| serde_json::to_value(requirement).ok())
         .filter_map(|requirement| requirement.as_object().cloned())
         .collect();
