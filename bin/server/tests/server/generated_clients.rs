@@ -80,10 +80,12 @@ fn python_client_drives_the_flow(db: &TestDb) {
 }
 
 fn typescript_client_drives_the_flow(db: &TestDb) {
+    let sources = clients().join("ts");
+    // Installed (once) before the server runs: npm blocks.
+    let installed = node_modules(&sources);
     run(async {
         let app = TestApp::spawn(db);
         let dir = with_schema(&app).await;
-        let sources = clients().join("ts");
         for file in [
             "package.json",
             "package-lock.json",
@@ -93,7 +95,7 @@ fn typescript_client_drives_the_flow(db: &TestDb) {
         ] {
             std::fs::copy(sources.join(file), dir.join(file)).expect("copy the TypeScript flow");
         }
-        std::os::unix::fs::symlink(node_modules(&sources), dir.join("node_modules"))
+        std::os::unix::fs::symlink(&installed, dir.join("node_modules"))
             .expect("link the installed packages");
         let bin = dir.join("node_modules/.bin");
         let mut lint = Command::new(bin.join("redocly"));
