@@ -160,12 +160,12 @@ pub fn list_for_event(
     let rows = if query.status.is_none() && query.waitlisted.is_none() && bounds.is_none() {
         // Diesel keeps prepared statements only for fixed (unboxed) SQL; the
         // common case, every answer of an event, takes that path.
-        attendances::table
+        native!(conn, c => attendances::table
             .inner_join(users::table)
             .filter(attendances::event_id.eq(DbUuid(event_id.0)))
             .order((attendances::created_at, attendances::id))
             .select((ATTENDANCE_COLUMNS, USER_COLUMNS))
-            .load::<(AttendanceRow, UserRow)>(conn)?
+            .load::<(AttendanceRow, UserRow)>(c))?
     } else {
         filtered_for_event(event_id, query).load::<(AttendanceRow, UserRow)>(conn)?
     };

@@ -170,21 +170,18 @@ pub fn create_many(conn: &mut DbConnection, new: &[NewEvent]) -> StoreResult<Vec
 
 /// The event with this id.
 pub fn get(conn: &mut DbConnection, id: EventId) -> StoreResult<Event> {
-    events::table
-        .find(DbUuid(id.0))
-        .first::<EventRow>(conn)?
-        .try_into()
+    native!(conn, c => events::table.find(DbUuid(id.0)).first::<EventRow>(c))?.try_into()
 }
 
 /// The event with its organizer, every attendance with its user (oldest
 /// answer first), the counts and the seats taken, in a constant number of
 /// queries whatever the number of attendances.
 pub fn get_detail(conn: &mut DbConnection, id: EventId) -> StoreResult<EventDetail> {
-    let (event, organizer) = events::table
+    let (event, organizer) = native!(conn, c => events::table
         .find(DbUuid(id.0))
         .left_join(users::table)
         .select((events::all_columns, USER_COLUMNS.nullable()))
-        .first::<(EventRow, Option<UserRow>)>(conn)?;
+        .first::<(EventRow, Option<UserRow>)>(c))?;
     let event = Event::try_from(event)?;
     let attendances = attendances::list_for_event(conn, id, &AttendanceQuery::default())?;
     // Counted from the rows already loaded: no further query.
@@ -292,13 +289,13 @@ pub fn list(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<Vec<Even
     ) {
         // Diesel keeps prepared statements only for fixed (unboxed) SQL; the
         // most common listing, a page of everything by date, takes that path.
-        let rows = events::table
+        let rows = native!(conn, c => events::table
             .left_join(users::table)
             .select((events::all_columns, USER_COLUMNS.nullable()))
             .order((events::date.asc(), events::id.asc()))
             .limit(limit)
             .offset(offset)
-            .load::<(EventRow, Option<UserRow>)>(conn)?;
+            .load::<(EventRow, Option<UserRow>)>(c))?;
         return summaries(rows);
     }
     let mut select = filtered(&query.filter, conn.backend())
@@ -355,10 +352,10 @@ pub fn distinct_dates(
 pub fn count(conn: &mut DbConnection, filter: &EventFilter) -> StoreResult<i64> {
     if filter.is_empty() {
         // Kept by triggers on `events`: one row instead of a full count.
-        return Ok(row_counts::table
+        return Ok(native!(conn, c => row_counts::table
             .find("events")
             .select(row_counts::row_count)
-            .first(conn)?);
+            .first(c))?);
     }
     Ok(filtered(filter, conn.backend()).count().get_result(conn)?)
 }

@@ -13,6 +13,20 @@
 //!   [`reminders`], [`admin_log`], [`maintenance`], [`django_import`].
 //! - Errors: [`StoreError`], [`OptionalExt`].
 
+/// Runs `$body` with `$c` bound to the backend's own connection, for the
+/// hot, fixed queries: through the MultiConnection wrapper Diesel writes a
+/// query's whole SQL text on every call just to decide whether its prepared
+/// statement may be reused; the backend's own connection looks that up by
+/// the query's type.
+macro_rules! native {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::DbConnection::Pg($c) => $body,
+            $crate::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
 mod connection;
 mod error;
 mod migrate;
