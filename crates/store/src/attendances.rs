@@ -97,37 +97,28 @@ pub(crate) fn upsert_row(
     conn: &mut DbConnection,
     row: &AttendanceRow,
 ) -> StoreResult<AttendanceRow> {
-    // Diesel's upsert does not compile on the multi-backend connection, so
-    // the same statement runs on each concrete connection.
-    macro_rules! upsert_on {
-        ($inner:expr) => {
-            diesel::insert_into(attendances::table)
-                .values(row)
-                .on_conflict((attendances::user_id, attendances::event_id))
-                .do_update()
-                .set((
-                    attendances::status.eq(excluded(attendances::status)),
-                    attendances::guests.eq(excluded(attendances::guests)),
-                    attendances::waitlist_seq.eq(excluded(attendances::waitlist_seq)),
-                    attendances::updated_at.eq(excluded(attendances::updated_at)),
-                ))
-                .returning(ATTENDANCE_COLUMNS)
-                .get_result::<AttendanceRow>($inner)
-        };
-    }
-    Ok(match conn {
-        DbConnection::Pg(inner) => upsert_on!(inner),
-        DbConnection::Sqlite(inner) => upsert_on!(inner),
-    }?)
+    // Diesel's upsert does not compile on the multi-backend connection.
+    Ok(native!(conn, c => diesel::insert_into(attendances::table)
+        .values(row)
+        .on_conflict((attendances::user_id, attendances::event_id))
+        .do_update()
+        .set((
+            attendances::status.eq(excluded(attendances::status)),
+            attendances::guests.eq(excluded(attendances::guests)),
+            attendances::waitlist_seq.eq(excluded(attendances::waitlist_seq)),
+            attendances::updated_at.eq(excluded(attendances::updated_at)),
+        ))
+        .returning(ATTENDANCE_COLUMNS)
+        .get_result::<AttendanceRow>(c))?)
 }
 
 /// The user's answer for the event, with its waitlist position.
 pub fn get(conn: &mut DbConnection, user_id: UserId, event_id: EventId) -> StoreResult<Attendance> {
-    let row = attendances::table
+    let row = native!(conn, c => attendances::table
         .filter(attendances::user_id.eq(user_id.0))
         .filter(attendances::event_id.eq(DbUuid(event_id.0)))
         .select(ATTENDANCE_COLUMNS)
-        .first::<AttendanceRow>(conn)?;
+        .first::<AttendanceRow>(c))?;
     with_position(conn, row)
 }
 

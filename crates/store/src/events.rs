@@ -7,7 +7,7 @@ use domain::{Event, EventDetail, EventId, EventName, EventPlan, EventSummary, Us
 use crate::attendances::{self, AttendanceQuery};
 use crate::connection::MultiBackend;
 use crate::rows::{capacity_to_db, guests_to_db, EventRow, UserRow, USER_COLUMNS};
-use crate::schema::{events, row_counts, users};
+use crate::schema::{event_total, events, users};
 use crate::search::like_patterns;
 use crate::sql_functions::lower;
 use crate::sql_types::DbUuid;
@@ -135,11 +135,11 @@ pub struct EventPage {
 /// Creates an event with a fresh id.
 pub fn create(conn: &mut DbConnection, new: &NewEvent) -> StoreResult<Event> {
     let row = EventRow::new(EventId::new_random(), new, to_db(now()));
-    diesel::insert_into(events::table)
+    native!(conn, c => diesel::insert_into(events::table)
         .values(&row)
         .returning(events::all_columns)
-        .get_result::<EventRow>(conn)?
-        .try_into()
+        .get_result::<EventRow>(c))?
+    .try_into()
 }
 
 /// Creates many events at once (bulk loads, seeding), in batches, and
@@ -156,14 +156,7 @@ pub fn create_many(conn: &mut DbConnection, new: &[NewEvent]) -> StoreResult<Vec
             .collect();
         ids.extend(rows.iter().map(|row| EventId(row.id.0)));
         // Multi-row inserts do not compile on the multi-backend connection.
-        match conn {
-            DbConnection::Pg(inner) => diesel::insert_into(events::table)
-                .values(&rows)
-                .execute(inner)?,
-            DbConnection::Sqlite(inner) => diesel::insert_into(events::table)
-                .values(&rows)
-                .execute(inner)?,
-        };
+        native!(conn, c => diesel::insert_into(events::table).values(&rows).execute(c))?;
     }
     Ok(ids)
 }
@@ -352,9 +345,8 @@ pub fn distinct_dates(
 pub fn count(conn: &mut DbConnection, filter: &EventFilter) -> StoreResult<i64> {
     if filter.is_empty() {
         // Kept by triggers on `events`: one row instead of a full count.
-        return Ok(native!(conn, c => row_counts::table
-            .find("events")
-            .select(row_counts::row_count)
+        return Ok(native!(conn, c => event_total::table
+            .select(event_total::row_count)
             .first(c))?);
     }
     Ok(filtered(filter, conn.backend()).count().get_result(conn)?)

@@ -179,7 +179,7 @@ fn insert(
     at: DateTime<Utc>,
 ) -> StoreResult<i64> {
     let at = to_db(at);
-    let id = diesel::insert_into(outbox::table)
+    let id = native!(conn, c => diesel::insert_into(outbox::table)
         .values((
             outbox::recipient.eq(&message.recipient),
             outbox::subject.eq(&message.subject),
@@ -190,7 +190,7 @@ fn insert(
             outbox::unsubscribe_token.eq(unsubscribe_token),
         ))
         .returning(outbox::id)
-        .get_result(conn)?;
+        .get_result(c))?;
     crate::mail_wake::announce(conn)?;
     Ok(id)
 }

@@ -65,11 +65,7 @@ pub fn create(conn: &mut DbConnection, new: &NewUser<'_>) -> StoreResult<User> {
 
 /// The user with this id.
 pub fn get(conn: &mut DbConnection, id: UserId) -> StoreResult<User> {
-    users::table
-        .find(id.0)
-        .select(USER_COLUMNS)
-        .first::<UserRow>(conn)?
-        .try_into()
+    native!(conn, c => users::table.find(id.0).select(USER_COLUMNS).first::<UserRow>(c))?.try_into()
 }
 
 /// The user with this exact (case-sensitive) username.
