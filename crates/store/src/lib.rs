@@ -11,6 +11,7 @@
 //!   [`attendance_entries`], [`sessions`], [`token_blacklist`],
 //!   [`login_attempts`], [`outbox`] and [`mail_wake`], [`calendar`],
 //!   [`reminders`], [`admin_log`], [`maintenance`], [`django_import`].
+//! - Conditional requests: [`versions`].
 //! - Errors: [`StoreError`], [`OptionalExt`].
 
 /// Runs `$body` with `$c` bound to the backend's own connection, for the
@@ -56,6 +57,7 @@ pub mod seats;
 pub mod sessions;
 pub mod token_blacklist;
 pub mod users;
+pub mod versions;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -125,9 +125,19 @@ diesel::table! {
 diesel::table! {
     use diesel::sql_types::*;
 
-    row_counts (table_name) {
-        table_name -> Text,
+    /// A view: the number of events, summed over the shards of `row_counts`.
+    event_total (row_count) {
         row_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+
+    /// A view: the sum of `data_versions`, which grows with every committed
+    /// change to events, answers, and users' names and addresses.
+    data_version (version) {
+        version -> BigInt,
     }
 }
 
@@ -163,7 +173,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     admin_actions,
     sessions,
-    row_counts,
+    event_total,
+    data_version,
     reminders,
     login_attempts
 );

@@ -14,6 +14,7 @@ mod admin_site;
 mod attendance_api;
 mod browser;
 mod calendar_api;
+mod conditional_api;
 mod contract_edges;
 mod csrf_forms;
 mod django_fixture;

@@ -4,6 +4,7 @@
 pub(crate) mod blocking;
 pub(crate) mod body;
 pub(crate) mod client;
+pub(crate) mod conditional;
 pub(crate) mod csrf_field;
 pub(crate) mod error;
 pub(crate) mod fields;

@@ -8,6 +8,7 @@ use store::rsvp::{Answer, RsvpError};
 use store::StoreError;
 
 use crate::http::body::read_fields;
+use crate::http::conditional::{respond, Validator};
 use crate::http::fields::{FieldErrors, Form};
 use crate::http::identity::{AuthUser, Caller};
 use crate::http::json::{json_response, ATTENDANCE_BYTES};
@@ -129,9 +130,11 @@ fn rsvp_error(err: RsvpError) -> ApiError {
         ("waitlisted" = Option<bool>, Query, description = "`true`: only the waitlist, in queue order; `false`: everyone else"),
         ("limit" = Option<i64>, Query, description = "Page size (at most 1000); turns on the paginated envelope"),
         ("offset" = Option<i64>, Query, description = "Attendances to skip"),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer: 304 while it is current"),
     ),
     responses(
-        (status = 200, description = "A bare array, or a page when `limit` is given or PAGE_SIZE is set", body = AttendanceListBody),
+        (status = 200, description = "A bare array, or a page when `limit` is given or PAGE_SIZE is set", body = AttendanceListBody, headers(("ETag" = String, description = "Send it back in `If-None-Match` to get a 304 while nothing changed"))),
+        (status = 304, description = "Not modified: the `If-None-Match` tag is still current", headers(("ETag" = String, description = "The current tag"))),
         (status = 400, description = "A bad filter value", body = FieldErrorsBody),
         (status = 404, description = "No such event", body = DetailBody),
     ),
@@ -168,34 +171,39 @@ pub(crate) async fn list(
         None => Ok(None),
     };
     let page = Pagination::of(&params, state.config.page_size);
-    let (count, rows) = with_conn(&state.pool, move |conn| {
-        store::events::get(conn, id).map_err(event_not_found)?;
-        let query = AttendanceQuery {
-            status: status?,
-            waitlisted: waitlisted?,
-            limit: page.map(|p| p.limit),
-            offset: page.map_or(0, |p| p.offset),
-        };
-        let count = match page {
-            Some(_) => Some(store::attendances::count_matching(conn, id, &query)?),
-            None => None,
-        };
-        Ok((count, store::attendances::list_for_event(conn, id, &query)?))
+    let validator = Validator::of(&req);
+    let fresh = with_conn(&state.pool, move |conn| {
+        validator.load(conn, |conn| {
+            store::events::get(conn, id).map_err(event_not_found)?;
+            let query = AttendanceQuery {
+                status: status?,
+                waitlisted: waitlisted?,
+                limit: page.map(|p| p.limit),
+                offset: page.map_or(0, |p| p.offset),
+            };
+            let count = match page {
+                Some(_) => Some(store::attendances::count_matching(conn, id, &query)?),
+                None => None,
+            };
+            Ok((count, store::attendances::list_for_event(conn, id, &query)?))
+        })
     })
     .await?;
-    let results: Vec<AttendanceBody> = rows.iter().map(AttendanceBody::from).collect();
-    let size = 256 + ATTENDANCE_BYTES * results.len();
-    Ok(match (page, count) {
-        (Some(page), Some(count)) => {
-            let (next, previous) = page.links(&req, count);
-            let page = AttendanceListBody::Page(AttendancePageBody {
-                count,
-                next,
-                previous,
-                results,
-            });
-            json_response(StatusCode::OK, &page, size)
+    Ok(respond(fresh, |(count, rows)| {
+        let results: Vec<AttendanceBody> = rows.iter().map(AttendanceBody::from).collect();
+        let size = 256 + ATTENDANCE_BYTES * results.len();
+        match (page, count) {
+            (Some(page), Some(count)) => {
+                let (next, previous) = page.links(&req, count);
+                let page = AttendanceListBody::Page(AttendancePageBody {
+                    count,
+                    next,
+                    previous,
+                    results,
+                });
+                json_response(StatusCode::OK, &page, size)
+            }
+            _ => json_response(StatusCode::OK, &AttendanceListBody::All(results), size),
         }
-        _ => json_response(StatusCode::OK, &AttendanceListBody::All(results), size),
-    })
+    }))
 }

@@ -11,6 +11,7 @@ use store::OptionalExt;
 use store::StoreError;
 
 use crate::http::body::read_fields;
+use crate::http::conditional::{respond, Validator};
 use crate::http::error::NO_EVENT;
 use crate::http::fields::FieldErrors;
 use crate::http::identity::{AuthUser, Caller};
@@ -66,9 +67,11 @@ const INVALID_ORGANIZER: &str =
         ("organizer" = Option<i64>, Query, description = "Organizer's user id"),
         ("limit" = Option<i64>, Query, description = "Page size (at most 1000); turns on the paginated envelope"),
         ("offset" = Option<i64>, Query, description = "Events to skip"),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer: 304 while it is current"),
     ),
     responses(
-        (status = 200, description = "A bare array, or a page when `limit` is given or PAGE_SIZE is set", body = EventListBody),
+        (status = 200, description = "A bare array, or a page when `limit` is given or PAGE_SIZE is set", body = EventListBody, headers(("ETag" = String, description = "Send it back in `If-None-Match` to get a 304 while nothing changed"))),
+        (status = 304, description = "Not modified: the `If-None-Match` tag is still current", headers(("ETag" = String, description = "The current tag"))),
         (status = 400, description = "A bad filter value", body = FieldErrorsBody),
     ),
     security((), ("jwt" = []), ("session" = []))
@@ -109,36 +112,41 @@ pub(crate) async fn list(
         limit: page.map(|p| p.limit),
         offset: page.map_or(0, |p| p.offset),
     };
-    let (count, events) = with_conn(&state.pool, move |conn| {
-        if let Some(id) = organizer {
-            if store::users::get(conn, id).optional()?.is_none() {
-                return Err(ApiError::field("organizer", INVALID_ORGANIZER));
+    let validator = Validator::of(&req);
+    let fresh = with_conn(&state.pool, move |conn| {
+        validator.load(conn, |conn| {
+            if let Some(id) = organizer {
+                if store::users::get(conn, id).optional()?.is_none() {
+                    return Err(ApiError::field("organizer", INVALID_ORGANIZER));
+                }
             }
-        }
-        Ok(match page {
-            Some(_) => {
-                let found = store::events::list_page(conn, &query)?;
-                (Some(found.total), found.events)
-            }
-            None => (None, store::events::list(conn, &query)?),
+            Ok(match page {
+                Some(_) => {
+                    let found = store::events::list_page(conn, &query)?;
+                    (Some(found.total), found.events)
+                }
+                None => (None, store::events::list(conn, &query)?),
+            })
         })
     })
     .await?;
-    let results: Vec<EventBody> = events.iter().map(EventBody::from).collect();
-    let size = 256 + EVENT_BYTES * results.len();
-    Ok(match (page, count) {
-        (Some(page), Some(count)) => {
-            let (next, previous) = page.links(&req, count);
-            let page = EventListBody::Page(EventPageBody {
-                count,
-                next,
-                previous,
-                results,
-            });
-            json_response(StatusCode::OK, &page, size)
+    Ok(respond(fresh, |(count, events)| {
+        let results: Vec<EventBody> = events.iter().map(EventBody::from).collect();
+        let size = 256 + EVENT_BYTES * results.len();
+        match (page, count) {
+            (Some(page), Some(count)) => {
+                let (next, previous) = page.links(&req, count);
+                let page = EventListBody::Page(EventPageBody {
+                    count,
+                    next,
+                    previous,
+                    results,
+                });
+                json_response(StatusCode::OK, &page, size)
+            }
+            _ => json_response(StatusCode::OK, &EventListBody::All(results), size),
         }
-        _ => json_response(StatusCode::OK, &EventListBody::All(results), size),
-    })
+    }))
 }
 
 /// OPTIONS on the list: any logged-in caller may POST.
@@ -227,24 +235,34 @@ pub(crate) async fn create(
 /// An event with its organizer and attendances.
 #[utoipa::path(
     get, path = "/api/events/{id}/", tag = "events", operation_id = "events_retrieve",
-    params(("id" = uuid::Uuid, Path, description = "The event's id")),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The event's id"),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer: 304 while it is current"),
+    ),
     responses(
-        (status = 200, description = "The event", body = EventDetailBody),
+        (status = 200, description = "The event", body = EventDetailBody, headers(("ETag" = String, description = "Send it back in `If-None-Match` to get a 304 while nothing changed"))),
+        (status = 304, description = "Not modified: the `If-None-Match` tag is still current", headers(("ETag" = String, description = "The current tag"))),
         (status = 404, description = "No such event", body = DetailBody),
     ),
     security((), ("jwt" = []), ("session" = []))
 )]
 pub(crate) async fn retrieve(
+    req: HttpRequest,
     path: web::Path<String>,
     State(state): State,
     _caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
     let id = event_id(&path)?;
-    let detail = with_conn(&state.pool, move |conn| {
-        store::events::get_detail(conn, id).map_err(event_not_found)
+    let validator = Validator::of(&req);
+    let fresh = with_conn(&state.pool, move |conn| {
+        validator.load(conn, |conn| {
+            store::events::get_detail(conn, id).map_err(event_not_found)
+        })
     })
     .await?;
-    Ok(detail_response(StatusCode::OK, &detail))
+    Ok(respond(fresh, |detail| {
+        detail_response(StatusCode::OK, &detail)
+    }))
 }
 
 /// Replaces an event: every writable field, as on create; organizer only.

@@ -16,3 +16,4 @@ mod reminders;
 mod setup;
 mod token_blacklist;
 mod users;
+mod versions;

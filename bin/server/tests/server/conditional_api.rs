@@ -1,0 +1,110 @@
+//! Conditional GETs: event detail, event lists and attendance lists carry
+//! an `ETag`; `If-None-Match` with a current tag is answered 304 with no
+//! body, and any write makes every earlier tag stale.
+
+use serde_json::json;
+use store::testing::TestDb;
+
+use crate::helpers::{run, TestApp};
+
+/// Fetches `path` and returns its tag, checking the answer is a full 200.
+async fn tag_of(app: &TestApp, path: &str) -> String {
+    let reply = app.get(path).await;
+    assert_eq!(reply.status, 200, "{path}: {}", reply.text());
+    reply.header("etag").expect("an ETag on a 200")
+}
+
+/// The status and body of `path` fetched with `If-None-Match: condition`.
+async fn conditional(app: &TestApp, path: &str, condition: &str) -> (u16, String, Option<String>) {
+    let reply = app
+        .request("GET", path)
+        .header("If-None-Match", condition)
+        .send()
+        .await;
+    (reply.status, reply.text(), reply.header("etag"))
+}
+
+fn a_current_tag_gets_304_until_a_write(db: &TestDb) {
+    run(async {
+        let app = TestApp::spawn(db);
+        app.register("alice").await;
+        app.register("bob").await;
+        let alice = app.token("alice").await;
+        let bob = app.token("bob").await;
+        let event = app.create_event(&alice, "Party", "2030-01-01").await;
+        let id = event["id"].as_str().expect("id").to_owned();
+        let paths = [
+            "/api/events/".to_owned(),
+            "/api/events/?limit=5".to_owned(),
+            "/api/events/?search=par".to_owned(),
+            format!("/api/events/{id}/"),
+            format!("/api/events/{id}/attendances/"),
+            format!("/api/events/{id}/attendances/?limit=1"),
+        ];
+        let mut tags = Vec::new();
+        for path in &paths {
+            let tag = tag_of(&app, path).await;
+            let (status, body, echoed) = conditional(&app, path, &tag).await;
+            assert_eq!((status, body.as_str()), (304, ""), "{path}");
+            assert_eq!(echoed.as_deref(), Some(tag.as_str()), "{path}");
+            // Weak comparison, and a list with the tag among others.
+            let weak = format!("W/{tag}");
+            assert_eq!(conditional(&app, path, &weak).await.0, 304, "{path}");
+            let listed = format!("\"other\", {tag}");
+            assert_eq!(conditional(&app, path, &listed).await.0, 304, "{path}");
+            assert_eq!(conditional(&app, path, "\"other\"").await.0, 200, "{path}");
+            assert!(!tags.contains(&tag), "{path} shares a tag with another URL");
+            tags.push(tag);
+        }
+
+        // Bob answers: every earlier tag is stale, and he sees his answer.
+        let reply = app
+            .request("POST", &format!("/api/events/{id}/change_attendee_status/"))
+            .bearer(&bob)
+            .json(&json!({ "status": "Going" }))
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        for (path, tag) in paths.iter().zip(&tags) {
+            let (status, body, fresh) = conditional(&app, path, tag).await;
+            assert_eq!(status, 200, "{path} after a write");
+            assert_ne!(fresh.as_deref(), Some(tag.as_str()), "{path}");
+            if path.ends_with("attendances/") {
+                assert!(body.contains("\"bob\""), "{path}: {body}");
+            }
+        }
+
+        // The organizer renames it: the detail shows the new name at once.
+        let detail = format!("/api/events/{id}/");
+        let before = tag_of(&app, &detail).await;
+        let reply = app
+            .request("PATCH", &detail)
+            .bearer(&alice)
+            .json(&json!({ "name": "Renamed" }))
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        let (status, body, _) = conditional(&app, &detail, &before).await;
+        assert_eq!(status, 200);
+        assert!(body.contains("Renamed"), "{body}");
+    });
+}
+
+fn a_star_matches_only_what_exists(db: &TestDb) {
+    run(async {
+        let app = TestApp::spawn(db);
+        app.register("alice").await;
+        let alice = app.token("alice").await;
+        let event = app.create_event(&alice, "Party", "2030-01-01").await;
+        let id = event["id"].as_str().expect("id");
+        let present = conditional(&app, &format!("/api/events/{id}/"), "*").await;
+        assert_eq!(present.0, 304);
+        let missing = "/api/events/00000000-0000-4000-8000-000000000000/";
+        let (status, body, tag) = conditional(&app, missing, "*").await;
+        assert_eq!(status, 404, "{body}");
+        assert_eq!(tag, None, "no tag on an error");
+    });
+}
+
+store::backend_tests!(
+    a_current_tag_gets_304_until_a_write,
+    a_star_matches_only_what_exists
+);

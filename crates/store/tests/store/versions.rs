@@ -1,0 +1,86 @@
+//! The data version grows with every change a response shows, and only then.
+
+use domain::{AttendanceStatus, Email};
+use store::testing::TestDb;
+use store::users::UserChanges;
+use store::DbConnection;
+
+use crate::fixtures::{event, user};
+
+/// Runs `change` and says whether the data version moved.
+fn moves(conn: &mut DbConnection, change: impl FnOnce(&mut DbConnection)) -> bool {
+    let before = store::versions::current(conn).expect("version");
+    change(conn);
+    let after = store::versions::current(conn).expect("version");
+    assert!(
+        after >= before,
+        "the version went back: {before} -> {after}"
+    );
+    after > before
+}
+
+fn every_shown_change_moves_the_version(db: &TestDb) {
+    let mut conn = db.conn();
+    let conn = &mut conn;
+    let alice = user(conn, "alice");
+    let bob = user(conn, "bob");
+    let mut party = None;
+    assert!(moves(conn, |c| party =
+        Some(event(c, "Party", "2030-01-01", Some(alice.id)))));
+    let party = party.expect("created");
+    let changes = store::events::EventChanges {
+        name: Some(domain::EventName::parse("Bigger party").expect("valid")),
+        ..Default::default()
+    };
+    assert!(moves(conn, |c| {
+        store::events::update(c, party.id, &changes).expect("update");
+    }));
+    assert!(moves(conn, |c| {
+        store::attendances::upsert(c, bob.id, party.id, AttendanceStatus::Going).expect("answer");
+    }));
+    assert!(moves(conn, |c| {
+        store::attendances::upsert(c, bob.id, party.id, AttendanceStatus::Maybe).expect("answer");
+    }));
+    let address = UserChanges {
+        email: Some(Some(Email::parse("bob@example.org").expect("valid"))),
+        ..Default::default()
+    };
+    assert!(moves(conn, |c| {
+        store::users::update(c, bob.id, &address).expect("update");
+    }));
+    assert!(moves(conn, |c| store::users::delete(c, bob.id).expect("delete")));
+    assert!(moves(conn, |c| store::events::delete(c, party.id)
+        .expect("delete")));
+
+    // Nothing a response shows: the version stays.
+    let name_only = UserChanges {
+        first_name: Some("Alice".to_owned()),
+        ..Default::default()
+    };
+    assert!(!moves(conn, |c| {
+        store::users::update(c, alice.id, &name_only).expect("update");
+        store::users::record_login(c, alice.id, store::now()).expect("login");
+    }));
+}
+
+fn the_events_total_is_kept_across_connections(db: &TestDb) {
+    // On PostgreSQL each connection counts into the shard its backend picks.
+    let (mut first, mut second) = (db.conn(), db.conn());
+    let alice = user(&mut first, "alice");
+    let filter = store::events::EventFilter::default();
+    let made_first: Vec<_> = (0..3)
+        .map(|i| event(&mut first, &format!("A{i}"), "2030-01-01", Some(alice.id)))
+        .collect();
+    for i in 0..2 {
+        event(&mut second, &format!("B{i}"), "2030-01-02", Some(alice.id));
+    }
+    store::events::delete(&mut second, made_first[0].id).expect("delete");
+    for conn in [&mut first, &mut second] {
+        assert_eq!(store::events::count(conn, &filter).expect("count"), 4);
+    }
+}
+
+store::backend_tests!(
+    every_shown_change_moves_the_version,
+    the_events_total_is_kept_across_connections
+);

@@ -1,0 +1,11 @@
+DROP VIEW event_total;
+DROP TRIGGER users_versioned_on_delete;
+DROP TRIGGER users_versioned_on_update;
+DROP TRIGGER attendances_versioned_on_delete;
+DROP TRIGGER attendances_versioned_on_update;
+DROP TRIGGER attendances_versioned_on_insert;
+DROP TRIGGER events_versioned_on_delete;
+DROP TRIGGER events_versioned_on_update;
+DROP TRIGGER events_versioned_on_insert;
+DROP VIEW data_version;
+DROP TABLE data_versions;
