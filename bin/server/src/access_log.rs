@@ -3,6 +3,9 @@
 //! paths (calendar feed and unsubscribe tokens) and in query strings are
 //! never written; bodies, cookies and headers are not logged at all.
 
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use actix_web::body::{BodySize, MessageBody};
@@ -32,6 +35,7 @@ const SECRET_SEGMENTS: [&str; 2] = ["/api/calendar/", "/api/unsubscribe/"];
 const REDACTED: &str = "[redacted]";
 
 /// Logs the request once it is answered; wrap the whole app with it.
+/// With the `access` target below `info`, only the request id is made.
 pub async fn log_request(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -42,42 +46,87 @@ pub async fn log_request(
         .get(&REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .filter(|id| acceptable_id(id))
-        .map_or_else(|| uuid::Uuid::new_v4().simple().to_string(), str::to_owned);
-    let method = req.method().to_string();
-    let path = redact_path(req.path());
-    let query = redact_query(req.query_string());
-    let client = api::client_address(req.request());
+        .map_or_else(new_request_id, str::to_owned);
+    let logged = tracing::enabled!(target: "access", tracing::Level::INFO);
+    let line = logged.then(|| RequestLine {
+        method: req.method().to_string(),
+        path: redact_path(req.path()).into_owned(),
+        query: redact_query(req.query_string()).into_owned(),
+        client: api::client_address(req.request()),
+    });
     let span = tracing::info_span!("request", id = %request_id);
     let outcome = next.call(req).instrument(span).await;
-    let (status, bytes) = match &outcome {
-        Ok(res) => (
-            res.status().as_u16(),
-            match res.response().body().size() {
-                BodySize::Sized(n) => i64::try_from(n).unwrap_or(i64::MAX),
-                BodySize::None => 0,
-                BodySize::Stream => -1,
-            },
-        ),
-        Err(err) => (err.as_response_error().status_code().as_u16(), -1),
-    };
-    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-    tracing::info!(
-        target: "access",
-        request_id = %request_id,
-        method = %method,
-        path = %path,
-        query = %query,
-        status,
-        bytes,
-        duration_ms = format!("{duration_ms:.2}"),
-        client = %client,
-        "{method} {path} {status}"
-    );
+    if let Some(line) = line {
+        line.write(&request_id, &outcome, started);
+    }
     let mut res = outcome?;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         res.headers_mut().insert(REQUEST_ID, value);
     }
     Ok(res)
+}
+
+/// What the access line says about the request, read before it is handled.
+struct RequestLine {
+    method: String,
+    path: String,
+    query: String,
+    client: String,
+}
+
+impl RequestLine {
+    fn write<B: MessageBody>(
+        self,
+        request_id: &str,
+        outcome: &Result<ServiceResponse<B>, Error>,
+        started: Instant,
+    ) {
+        let (status, bytes) = match outcome {
+            Ok(res) => (
+                res.status().as_u16(),
+                match res.response().body().size() {
+                    BodySize::Sized(n) => i64::try_from(n).unwrap_or(i64::MAX),
+                    BodySize::None => 0,
+                    BodySize::Stream => -1,
+                },
+            ),
+            Err(err) => (err.as_response_error().status_code().as_u16(), -1),
+        };
+        let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let Self {
+            method,
+            path,
+            query,
+            client,
+        } = self;
+        tracing::info!(
+            target: "access",
+            request_id = %request_id,
+            method = %method,
+            path = %path,
+            query = %query,
+            status,
+            bytes,
+            duration_ms = format!("{duration_ms:.2}"),
+            client = %client,
+            "{method} {path} {status}"
+        );
+    }
+}
+
+/// A fresh request id: a random prefix drawn once per process and a
+/// counter, so making one costs no system call (a v4 UUID asked the
+/// kernel for randomness on every request).
+fn new_request_id() -> String {
+    static PREFIX: OnceLock<u64> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let prefix = *PREFIX.get_or_init(|| {
+        let mut bytes = [0u8; 8];
+        // Without system randomness the ids are still unique per process.
+        let _ = getrandom::fill(&mut bytes);
+        u64::from_le_bytes(bytes)
+    });
+    format!("{prefix:016x}{:016x}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// A client's own request id is kept when it is short and plain.
@@ -88,35 +137,40 @@ fn acceptable_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
 }
 
-fn redact_path(path: &str) -> String {
+fn redact_path(path: &str) -> Cow<'_, str> {
     for prefix in SECRET_SEGMENTS {
         if let Some(rest) = path.strip_prefix(prefix) {
             let tail = rest.find('/').map_or("", |slash| &rest[slash..]);
             let suffix = if rest.ends_with(".ics") { ".ics" } else { "" };
-            return format!("{prefix}{REDACTED}{suffix}{tail}");
+            return Cow::Owned(format!("{prefix}{REDACTED}{suffix}{tail}"));
         }
     }
-    path.to_owned()
+    Cow::Borrowed(path)
 }
 
-fn redact_query(query: &str) -> String {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let key = pair.split_once('=').map_or(pair, |(key, _)| key);
-            let lower = key.to_ascii_lowercase();
-            if SECRET_PARAMETERS
-                .iter()
-                .any(|secret| lower.contains(secret))
-            {
-                format!("{key}={REDACTED}")
-            } else {
-                pair.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+fn redact_query(query: &str) -> Cow<'_, str> {
+    fn secret(pair: &str) -> Option<&str> {
+        let key = pair.split_once('=').map_or(pair, |(key, _)| key);
+        let lower = key.to_ascii_lowercase();
+        SECRET_PARAMETERS
+            .iter()
+            .any(|secret| lower.contains(secret))
+            .then_some(key)
+    }
+    let pairs = query.split('&').filter(|pair| !pair.is_empty());
+    if !query.contains("&&") && !query.ends_with('&') && pairs.clone().all(|p| secret(p).is_none())
+    {
+        return Cow::Borrowed(query.trim_start_matches('&'));
+    }
+    Cow::Owned(
+        pairs
+            .map(|pair| match secret(pair) {
+                Some(key) => format!("{key}={REDACTED}"),
+                None => pair.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("&"),
+    )
 }
 
 #[cfg(test)]
@@ -142,6 +196,23 @@ mod tests {
             redact_query("search=rust&access_token=s3cret&limit=5&password"),
             "search=rust&access_token=[redacted]&limit=5&password=[redacted]"
         );
+    }
+
+    #[test]
+    fn queries_without_secrets_are_kept_as_they_are() {
+        assert!(matches!(
+            redact_query("search=a&limit=5"),
+            Cow::Borrowed("search=a&limit=5")
+        ));
+        assert_eq!(redact_query("a=1&&b=2&"), "a=1&b=2");
+        assert_eq!(redact_query(""), "");
+    }
+
+    #[test]
+    fn fresh_ids_are_distinct_and_plain() {
+        let (first, second) = (new_request_id(), new_request_id());
+        assert_ne!(first, second);
+        assert!(acceptable_id(&first) && first.len() == 32, "{first}");
     }
 
     #[test]

@@ -13,6 +13,7 @@
     reason = "a benchmark that cannot set up should stop loudly"
 )]
 
+mod bare;
 mod report;
 mod seed;
 mod server;
@@ -23,6 +24,7 @@ use std::time::Duration;
 use store::testing::TestDb;
 
 /// How the run is shaped.
+#[derive(Clone, Copy)]
 pub struct Plan {
     users: usize,
     events: usize,

@@ -37,59 +37,88 @@ fn token(user: domain::UserId) -> String {
         .expect("token")
 }
 
-fn scenarios(seeded: &Seeded) -> Vec<Scenario> {
+/// The scenario names the scale run repeats at each size.
+const SCALED: [&str; 3] = [LIST, DETAIL, SEARCH];
+const LIST: &str = "GET /api/events/?limit=20";
+const DETAIL: &str = "GET /api/events/{id}/ (10 attendances)";
+const SEARCH: &str = "GET /api/events/?search=jazz&ordering=-date&limit=20";
+
+fn scenarios(seeded: &Seeded, server: &Server) -> Vec<Scenario> {
     let token = token(seeded.user);
     let event = seeded.detail_event;
     let get = |name: &str, path: String| Scenario {
         name: name.to_owned(),
         path,
         post: None,
+        if_none_match: None,
     };
+    let unchanged = |name: &str, path: String| Scenario {
+        name: name.to_owned(),
+        if_none_match: Some(server.etag(&path)),
+        path,
+        post: None,
+    };
+    let post = |name: &str, path: String, body: &str| Scenario {
+        name: name.to_owned(),
+        path,
+        post: Some((token.clone(), body.to_owned())),
+        if_none_match: None,
+    };
+    let list = "/api/events/?limit=20".to_owned();
+    let detail = format!("/api/events/{event}/");
     vec![
         get("GET /healthz (ceiling)", "/healthz".to_owned()),
+        get(LIST, list.clone()),
+        get(DETAIL, detail.clone()),
+        unchanged("GET /api/events/?limit=20, If-None-Match: 304", list),
+        unchanged("GET /api/events/{id}/, If-None-Match: 304", detail),
         get(
-            "GET /api/events/?limit=20",
-            "/api/events/?limit=20".to_owned(),
-        ),
-        get(
-            "GET /api/events/{id}/ (10 attendances)",
-            format!("/api/events/{event}/"),
-        ),
-        get(
-            "GET /api/events/?search=jazz&ordering=-date&limit=20",
+            SEARCH,
             "/api/events/?search=jazz&ordering=-date&limit=20".to_owned(),
         ),
-        Scenario {
-            name: "POST change_attendee_status (hot row)".to_owned(),
-            path: format!("/api/events/{event}/change_attendee_status/"),
-            post: Some((token.clone(), r#"{"status": "Going"}"#.to_owned())),
-        },
-        Scenario {
-            name: "POST /api/events/".to_owned(),
-            path: "/api/events/".to_owned(),
-            post: Some((
-                token,
-                r#"{"name": "Bench event", "date": "2031-01-01"}"#.to_owned(),
-            )),
-        },
+        // The 304 scenarios come before these: writes make their tags stale.
+        post(
+            "POST change_attendee_status (hot row)",
+            format!("/api/events/{event}/change_attendee_status/"),
+            r#"{"status": "Going"}"#,
+        ),
+        post(
+            "POST /api/events/",
+            "/api/events/".to_owned(),
+            r#"{"name": "Bench event", "date": "2031-01-01"}"#,
+        ),
     ]
 }
 
-fn measure(server: &Server, scenario: &Scenario, plan: &Plan) -> Measured {
+fn measure(address: &str, scenario: &Scenario, plan: &Plan) -> Measured {
     wrk::run(
-        &server.address,
+        address,
         scenario,
         plan.warmup,
         plan.threads,
         plan.connections,
     );
     wrk::run(
-        &server.address,
+        address,
         scenario,
         plan.duration,
         plan.threads,
         plan.connections,
     )
+}
+
+/// One row of the standard table.
+fn row(name: &str, m: &Measured, ceiling: f64) {
+    println!(
+        "| {} | {:.0} | {:.0}% | {:.2} | {:.2} | {} | {} |",
+        name,
+        m.rps,
+        100.0 * m.rps / ceiling,
+        m.p50_ms,
+        m.p99_ms,
+        m.non_2xx,
+        m.socket_errors
+    );
 }
 
 /// The standard run: every scenario against one seeded database.
@@ -118,21 +147,17 @@ pub fn standard(name: &str, db: &TestDb, plan: &Plan) {
     );
     println!("|---|---:|---:|---:|---:|---:|---:|");
     let mut ceiling = f64::NAN;
-    for scenario in scenarios(&seeded) {
-        let m = measure(&server, &scenario, plan);
-        if ceiling.is_nan() {
+    for (i, scenario) in scenarios(&seeded, &server).iter().enumerate() {
+        let m = measure(&server.address, scenario, plan);
+        if i == 0 {
             ceiling = m.rps;
+            row(&scenario.name, &m, ceiling);
+            // The same answer from a bare actix-web handler, same machine, same run.
+            let bare = measure(&crate::bare::start(), scenario, plan);
+            row("GET /healthz, bare actix-web handler", &bare, ceiling);
+            continue;
         }
-        println!(
-            "| {} | {:.0} | {:.0}% | {:.2} | {:.2} | {} | {} |",
-            scenario.name,
-            m.rps,
-            100.0 * m.rps / ceiling,
-            m.p50_ms,
-            m.p99_ms,
-            m.non_2xx,
-            m.socket_errors
-        );
+        row(&scenario.name, &m, ceiling);
     }
     println!("\nServer peak RSS: {:.1} MiB", server.peak_rss_mib());
 }
@@ -150,8 +175,8 @@ pub fn scale(name: &str, _db: &TestDb, plan: &Plan) {
         plan.connections,
         plan.duration.as_secs()
     );
-    println!("| events | scenario | requests/s | p50 ms | p99 ms | non-2xx |");
-    println!("|---:|---|---:|---:|---:|---:|");
+    println!("| events | scenario | requests/s | p50 ms | p99 ms | non-2xx | socket errors |");
+    println!("|---:|---|---:|---:|---:|---:|---:|");
     for size in sizes {
         // A fresh database per size, so each table holds exactly `size` events.
         let db = if name == "SQLite" {
@@ -163,12 +188,28 @@ pub fn scale(name: &str, _db: &TestDb, plan: &Plan) {
         let seeded = seed(&db, plan.users, size, plan.attendances);
         eprintln!("{name}: seeded {size} events in {:.1?}", started.elapsed());
         let server = Server::start(db.url());
-        for scenario in scenarios(&seeded).into_iter().skip(1).take(3) {
-            let m = measure(&server, &scenario, plan);
+        let scaled = scenarios(&seeded, &server)
+            .into_iter()
+            .filter(|s| SCALED.contains(&s.name.as_str()));
+        for scenario in scaled {
+            let m = measure(&server.address, &scenario, plan);
             println!(
-                "| {size} | {} | {:.0} | {:.2} | {:.2} | {} |",
-                scenario.name, m.rps, m.p50_ms, m.p99_ms, m.non_2xx
+                "| {size} | {} | {:.0} | {:.2} | {:.2} | {} | {} |",
+                scenario.name, m.rps, m.p50_ms, m.p99_ms, m.non_2xx, m.socket_errors
             );
+            if scenario.name == SEARCH {
+                // One client alone: the latency of the search itself.
+                let alone = Plan {
+                    threads: 1,
+                    connections: 1,
+                    ..*plan
+                };
+                let m = measure(&server.address, &scenario, &alone);
+                println!(
+                    "| {size} | {}, 1 connection | {:.0} | {:.2} | {:.2} | {} | {} |",
+                    scenario.name, m.rps, m.p50_ms, m.p99_ms, m.non_2xx, m.socket_errors
+                );
+            }
         }
     }
 }

@@ -25,6 +25,8 @@ pub struct Scenario {
     pub path: String,
     /// For POSTs: the bearer token and the JSON body.
     pub post: Option<(String, String)>,
+    /// For conditional GETs: the `If-None-Match` value.
+    pub if_none_match: Option<String>,
 }
 
 /// Installs wrk from Debian's packages when it is missing.
@@ -45,16 +47,19 @@ pub fn ensure_installed() {
 }
 
 fn script(dir: &std::path::Path, scenario: &Scenario) -> Option<std::path::PathBuf> {
-    let (token, body) = scenario.post.as_ref()?;
+    let lua = match (&scenario.post, &scenario.if_none_match) {
+        (Some((token, body)), _) => format!(
+            "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"Authorization\"] = \"Bearer {token}\"\nwrk.body = [[{body}]]\n"
+        ),
+        (None, Some(tag)) => format!("wrk.headers[\"If-None-Match\"] = [[{tag}]]\n"),
+        (None, None) => return None,
+    };
     let path = dir.join(format!(
         "{}.lua",
         scenario
             .name
             .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
     ));
-    let lua = format!(
-        "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"Authorization\"] = \"Bearer {token}\"\nwrk.body = [[{body}]]\n"
-    );
     std::fs::write(&path, lua).expect("write the wrk script");
     Some(path)
 }

@@ -27,11 +27,20 @@ pub async fn security_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let path = req.path().to_owned();
+    // Everything the headers depend on is read before the request moves on.
+    let path = req.path();
     let personal = req.headers().contains_key(header::AUTHORIZATION)
-        || req.cookie(crate::SESSION_COOKIE).is_some()
         || path.starts_with("/api/token")
-        || path.starts_with("/api/auth/");
+        || path.starts_with("/api/auth/")
+        || (req.headers().contains_key(header::COOKIE)
+            && req.cookie(crate::SESSION_COOKIE).is_some());
+    let policy = if path.starts_with("/admin") {
+        Some(ADMIN_POLICY)
+    } else if path.starts_with("/api/docs") {
+        Some(DOCS_POLICY)
+    } else {
+        None
+    };
     let secure = state_of(req.request()).is_ok_and(|state| state.config.secure_cookies);
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();
@@ -41,13 +50,6 @@ pub async fn security_headers(
     };
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::REFERRER_POLICY, "same-origin");
-    let policy = if path.starts_with("/admin") {
-        Some(ADMIN_POLICY)
-    } else if path.starts_with("/api/docs") {
-        Some(DOCS_POLICY)
-    } else {
-        None
-    };
     if let Some(policy) = policy {
         set(header::X_FRAME_OPTIONS, "DENY");
         set(header::CONTENT_SECURITY_POLICY, policy);
