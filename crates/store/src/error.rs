@@ -49,6 +49,22 @@ impl<T> OptionalExt<T> for StoreResult<T> {
 
 impl From<DieselError> for StoreError {
     fn from(err: DieselError) -> Self {
+        if !matches!(
+            err,
+            DieselError::NotFound
+                | DieselError::DatabaseError(
+                    DatabaseErrorKind::UniqueViolation
+                        | DatabaseErrorKind::ForeignKeyViolation
+                        | DatabaseErrorKind::CheckViolation
+                        | DatabaseErrorKind::NotNullViolation,
+                    _
+                )
+                | DieselError::RollbackTransaction
+                | DieselError::DeserializationError(_)
+        ) {
+            // Possibly a connection the server dropped: check the others.
+            crate::pool::suspect_connections();
+        }
         match err {
             DieselError::NotFound => Self::NotFound,
             DieselError::DatabaseError(

@@ -3,7 +3,7 @@
 //! # Items by topic
 //!
 //! - Opening a database: [`DatabaseUrl`], [`build_pool`], [`PoolOptions`],
-//!   [`DbPool`], [`run_pending_migrations`], [`DbConnection`],
+//!   [`DbPool`] (lending [`PoolEntry`]), [`run_pending_migrations`], [`DbConnection`],
 //!   [`check_health`].
 //! - Writing safely: [`write_transaction`]; answers and the waitlist in
 //!   [`rsvp`] and [`seats`].
@@ -66,7 +66,8 @@ pub use connection::{Backend, DatabaseUrl, DbConnection};
 pub use error::{OptionalExt, StoreError, StoreResult};
 pub use migrate::run_pending_migrations;
 pub use pool::{
-    build_pool, check_health, ConnectionManager, DbPool, PoolOptions, PooledConnection, OUTAGE_WAIT,
+    build_pool, check_health, ConnectionManager, DbPool, PoolEntry, PoolOptions, PooledConnection,
+    OUTAGE_WAIT,
 };
 pub use time::now;
 pub use transaction::write_transaction;

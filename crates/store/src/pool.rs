@@ -1,5 +1,5 @@
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
@@ -7,8 +7,78 @@ use diesel::r2d2::R2D2Connection;
 
 use crate::{DatabaseUrl, DbConnection, StoreError};
 
-/// A connection borrowed from a [`DbPool`]; it returns to the pool when dropped.
+/// A connection borrowed from a [`DbPool`]; it returns to the pool when
+/// dropped. It dereferences to [`DbConnection`] (through [`PoolEntry`]).
 pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+/// A pooled connection with what the pool knows of its health.
+pub struct PoolEntry {
+    conn: DbConnection,
+    /// When it last went back to the pool.
+    idle_since: Instant,
+    /// Found dead at checkout: the pool drops it instead of keeping it.
+    broken: bool,
+}
+
+impl std::ops::Deref for PoolEntry {
+    type Target = DbConnection;
+
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for PoolEntry {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
+/// A PostgreSQL connection idle this long is checked before it is handed
+/// out; one in steady use is not (a check is a round trip per request).
+const IDLE_CHECK: Duration = Duration::from_secs(1);
+
+/// After a database error that may mean lost connections, every
+/// PostgreSQL checkout is checked for this long.
+const SUSPECT_FOR: Duration = Duration::from_secs(2);
+
+/// Until when (milliseconds after [`epoch`]) checkouts are checked.
+static SUSPECT_UNTIL: AtomicU64 = AtomicU64::new(0);
+
+fn epoch() -> Instant {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+fn millis_since_epoch() -> u64 {
+    u64::try_from(epoch().elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Notes a database error that may come from a connection the server
+/// dropped: for a while, every checkout is checked first, so dead
+/// connections are replaced instead of failing one request each.
+pub(crate) fn suspect_connections() {
+    let until = millis_since_epoch().saturating_add(SUSPECT_FOR.as_millis() as u64);
+    SUSPECT_UNTIL.fetch_max(until, Ordering::Relaxed);
+}
+
+impl PoolEntry {
+    fn new(conn: DbConnection) -> Self {
+        Self {
+            conn,
+            idle_since: Instant::now(),
+            broken: false,
+        }
+    }
+
+    /// Whether to check the connection before handing it out. A SQLite
+    /// file cannot go away, so only PostgreSQL connections are checked.
+    fn needs_check(&self) -> bool {
+        matches!(self.conn, DbConnection::Pg(_))
+            && (self.idle_since.elapsed() >= IDLE_CHECK
+                || SUSPECT_UNTIL.load(Ordering::Relaxed) > millis_since_epoch())
+    }
+}
 
 /// How large the pool is and how long a caller waits for a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,8 +170,19 @@ impl DbPool {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.connections.get_timeout(left.min(OUTAGE_WAIT)) {
-                Ok(conn) => {
-                    // A connection that passed its check: the database answers.
+                Ok(mut conn) => {
+                    if conn.needs_check() && conn.conn.ping().is_err() {
+                        // Dropped, it is replaced by a new connection.
+                        conn.broken = true;
+                        drop(conn);
+                        if left <= OUTAGE_WAIT {
+                            return Err(StoreError::Unavailable(
+                                "the database connection was lost".to_owned(),
+                            ));
+                        }
+                        continue;
+                    }
+                    // A connection in use or checked: the database answers.
                     self.unreachable.store(false, Ordering::Relaxed);
                     return Ok(conn);
                 }
@@ -133,11 +214,11 @@ impl ConnectionManager {
 }
 
 impl r2d2::ManageConnection for ConnectionManager {
-    type Connection = DbConnection;
+    type Connection = PoolEntry;
     type Error = StoreError;
 
-    fn connect(&self) -> Result<DbConnection, StoreError> {
-        let connected = self.url.connect();
+    fn connect(&self) -> Result<PoolEntry, StoreError> {
+        let connected = self.url.connect().map(PoolEntry::new);
         match &connected {
             Ok(_) => {
                 if self.unreachable.swap(false, Ordering::Relaxed) {
@@ -153,12 +234,14 @@ impl r2d2::ManageConnection for ConnectionManager {
         connected
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
-        conn.ping().map_err(StoreError::from)
+    fn is_valid(&self, entry: &mut PoolEntry) -> Result<(), StoreError> {
+        entry.conn.ping().map_err(StoreError::from)
     }
 
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken()
+    /// Called as the connection goes back to the pool.
+    fn has_broken(&self, entry: &mut PoolEntry) -> bool {
+        entry.idle_since = Instant::now();
+        entry.broken || entry.conn.is_broken()
     }
 }
 
@@ -170,9 +253,10 @@ pub fn build_pool(url: &DatabaseUrl, options: PoolOptions) -> Result<DbPool, Sto
     let builder = r2d2::Pool::builder()
         .max_size(options.max_size)
         .min_idle(Some(1))
-        // A PostgreSQL connection can die with its server or network, so it
-        // is checked before use; a SQLite file cannot, so its check is skipped.
-        .test_on_check_out(url.backend() == crate::Backend::Postgres);
+        // A PostgreSQL connection can die with its server or network; the
+        // pool checks it when it was idle or errors were seen, not on every
+        // checkout (see `PoolEntry::needs_check`).
+        .test_on_check_out(false);
     let pool = DbPool::new(builder, url.clone(), options.connection_timeout);
     // The first connection may take the full wait (a remote server).
     drop(pool.get()?);

@@ -17,9 +17,7 @@ use std::sync::{Arc, Once};
 use diesel::connection::{InstrumentationEvent, SimpleConnection};
 use diesel::{Connection, PgConnection};
 
-use crate::{
-    run_pending_migrations, DatabaseUrl, DbConnection, DbPool, PooledConnection, StoreError,
-};
+use crate::{run_pending_migrations, DatabaseUrl, DbPool, PoolEntry, PooledConnection, StoreError};
 
 /// A migrated database that exists for one test.
 pub struct TestDb {
@@ -120,8 +118,8 @@ impl TestDb {
         let queries = Arc::new(AtomicUsize::new(0));
         let builder = r2d2::Pool::builder()
             .max_size(TEST_POOL_SIZE)
-            // As in production pools: only PostgreSQL connections are checked before use.
-            .test_on_check_out(parsed.backend() == crate::Backend::Postgres)
+            // As in production pools: checks happen in `DbPool::get`, when needed.
+            .test_on_check_out(false)
             .connection_customizer(Box::new(CountQueries(Arc::clone(&queries))));
         let pool = DbPool::new(builder, parsed, std::time::Duration::from_secs(10));
         let mut conn = pool.get().expect("a test database connection");
@@ -156,16 +154,20 @@ impl TestDb {
     }
 }
 
-/// Counts every statement the pool's connections start.
+/// Counts the statements the pool's connections start, liveness checks aside.
 #[derive(Debug)]
 struct CountQueries(Arc<AtomicUsize>);
 
-impl r2d2::CustomizeConnection<DbConnection, StoreError> for CountQueries {
-    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
+impl r2d2::CustomizeConnection<PoolEntry, StoreError> for CountQueries {
+    fn on_acquire(&self, conn: &mut PoolEntry) -> Result<(), StoreError> {
         let counter = Arc::clone(&self.0);
         conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
-            if matches!(event, InstrumentationEvent::StartQuery { .. }) {
-                counter.fetch_add(1, Ordering::SeqCst);
+            // The pool's liveness check (`SELECT 1`, run only on connections
+            // that sat idle) is not the work being counted.
+            if let InstrumentationEvent::StartQuery { query, .. } = event {
+                if query.to_string().trim() != "SELECT 1" {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                }
             }
         });
         Ok(())

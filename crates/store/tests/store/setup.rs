@@ -114,7 +114,7 @@ fn sqlite_file_is_created_in_wal_mode() {
         journal_mode: String,
     }
     let mode: Mode = diesel::sql_query("PRAGMA journal_mode")
-        .get_result(&mut *conn)
+        .get_result(&mut **conn)
         .expect("pragma");
     assert_eq!(mode.journal_mode, "wal");
     drop(conn);
