@@ -1,14 +1,16 @@
 //! The `events` repository.
 
 use chrono::NaiveDate;
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
 use domain::{Event, EventDetail, EventId, EventName, EventPlan, EventSummary, User, UserId};
 
 use crate::attendances::{self, AttendanceQuery};
 use crate::connection::MultiBackend;
 use crate::rows::{capacity_to_db, guests_to_db, EventRow, UserRow, USER_COLUMNS};
 use crate::schema::{event_total, events, users};
-use crate::search::like_patterns;
+use crate::search::{like_pattern, terms, trigram_query, TRIGRAM};
 use crate::sql_functions::lower;
 use crate::sql_types::DbUuid;
 use crate::time::to_db;
@@ -363,19 +365,45 @@ pub fn list_page(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<Eve
 type FilteredEvents<'a> =
     diesel::dsl::IntoBoxed<'a, diesel::dsl::LeftJoin<events::table, users::table>, MultiBackend>;
 
+/// The terms of an event search: separated by whitespace or commas.
+fn search_terms(search: Option<&str>) -> Vec<String> {
+    terms(search, &[','])
+}
+
 fn filtered(filter: &EventFilter, backend: Backend) -> FilteredEvents<'static> {
     let mut query = events::table.left_join(users::table).into_boxed();
     // Like DRF's SearchFilter: every whitespace- or comma-separated term must match.
-    for pattern in like_patterns(filter.search.as_deref(), &[',']) {
-        query = match backend {
-            // SQLite's LIKE already ignores ASCII case, as its lower() does;
-            // skipping lower() spares a string per row of the scan.
-            Backend::Sqlite => query.filter(events::name.like(pattern).escape('\\')),
-            // Unicode-aware, and served by the trigram index on lower(name).
-            Backend::Postgres => {
-                query.filter(lower(events::name).like(lower(pattern)).escape('\\'))
+    let terms = search_terms(filter.search.as_deref());
+    match backend {
+        // Unicode-aware, and served by the trigram index on lower(name).
+        Backend::Postgres => {
+            for term in &terms {
+                let pattern = like_pattern(term);
+                query = query.filter(lower(events::name).like(lower(pattern)).escape('\\'));
             }
-        };
+        }
+        Backend::Sqlite => {
+            // Terms long enough for the trigram index are looked up in it
+            // (case folded, Unicode-aware); shorter ones are scanned for with
+            // LIKE, which ignores ASCII case.
+            let (indexed, scanned): (Vec<&str>, Vec<&str>) = terms
+                .iter()
+                .map(String::as_str)
+                .partition(|term| term.chars().count() >= TRIGRAM);
+            if !indexed.is_empty() {
+                query = query.filter(
+                    sql::<Bool>(
+                        "events.rowid IN (SELECT rowid FROM events_name_search \
+                         WHERE events_name_search MATCH ",
+                    )
+                    .bind::<Text, _>(trigram_query(&indexed))
+                    .sql(")"),
+                );
+            }
+            for term in scanned {
+                query = query.filter(events::name.like(like_pattern(term)).escape('\\'));
+            }
+        }
     }
     if let Some(date) = filter.date {
         query = query.filter(events::date.eq(date));

@@ -4,13 +4,41 @@
 /// whitespace or any of `separators`, NUL characters are dropped, and `%`,
 /// `_` and backslash match themselves (backslash is the patterns' escape).
 pub(crate) fn like_patterns(search: Option<&str>, separators: &[char]) -> Vec<String> {
+    terms(search, separators)
+        .iter()
+        .map(|term| like_pattern(term))
+        .collect()
+}
+
+/// The terms of `search`, separated by whitespace or any of `separators`,
+/// without NUL characters.
+pub(crate) fn terms(search: Option<&str>, separators: &[char]) -> Vec<String> {
     search
         .unwrap_or_default()
         .replace('\0', "")
         .split(|c: char| c.is_whitespace() || separators.contains(&c))
         .filter(|term| !term.is_empty())
-        .map(|term| format!("%{}%", escape_like(term)))
+        .map(str::to_owned)
         .collect()
+}
+
+/// `%term%`, with LIKE's metacharacters matching themselves.
+pub(crate) fn like_pattern(term: &str) -> String {
+    format!("%{}%", escape_like(term))
+}
+
+/// The shortest term a trigram index can find: shorter ones are scanned for.
+pub(crate) const TRIGRAM: usize = 3;
+
+/// An FTS5 query that every term (each [`TRIGRAM`] characters or more)
+/// must match as a substring: each is a quoted phrase (quotes doubled), and
+/// phrases side by side must all match.
+pub(crate) fn trigram_query(terms: &[&str]) -> String {
+    terms
+        .iter()
+        .map(|term| format!("\"{}\"", term.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Makes `%`, `_` and `\` in user input match themselves in a LIKE pattern.
@@ -32,6 +60,14 @@ mod tests {
     #[test]
     fn like_metacharacters_are_escaped() {
         assert_eq!(escape_like(r"50%_off\"), r"50\%\_off\\");
+    }
+
+    #[test]
+    fn trigram_queries_quote_every_term() {
+        assert_eq!(
+            trigram_query(&["jazz", r#"say "hi""#]),
+            r#""jazz" "say ""hi""""#
+        );
     }
 
     #[test]

@@ -134,6 +134,80 @@ fn search_is_case_insensitive_and_literal(db: &TestDb) {
     assert_eq!(names(&search(" off,sale ")), ["50% off sale"]);
 }
 
+fn search_follows_renames_deletes_and_odd_terms(db: &TestDb) {
+    let mut conn = db.conn();
+    let jazz = event(&mut conn, "Jazz night", "2030-01-01", None);
+    let gone = event(&mut conn, "Jazz brunch", "2030-01-02", None);
+    event(&mut conn, r#"Say "hi" *now*"#, "2030-01-03", None);
+    event(&mut conn, "ÉCOLE d'été", "2030-01-04", None);
+    let matching = |term: &str| {
+        let filter = EventFilter {
+            search: Some(term.to_owned()),
+            ..EventFilter::default()
+        };
+        let mut conn = db.conn();
+        let page = store::events::list_page(
+            &mut conn,
+            &EventQuery {
+                filter,
+                limit: Some(10),
+                ..EventQuery::default()
+            },
+        )
+        .expect("search");
+        assert_eq!(
+            page.total,
+            page.events.len() as i64,
+            "{term}: count and page agree"
+        );
+        page.events
+            .iter()
+            .map(|e| e.event.name.as_str().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(matching("jazz"), ["Jazz night", "Jazz brunch"]);
+    assert_eq!(matching("azz nig"), ["Jazz night"], "substrings, not words");
+    assert_eq!(
+        matching(r#""hi""#),
+        [r#"Say "hi" *now*"#],
+        "quotes are literal"
+    );
+    assert_eq!(
+        matching("*now*"),
+        [r#"Say "hi" *now*"#],
+        "so are FTS operators"
+    );
+    assert_eq!(matching("AND"), Vec::<String>::new(), "nor is AND");
+    assert_eq!(
+        matching("ja"),
+        ["Jazz night", "Jazz brunch"],
+        "short terms too"
+    );
+    assert_eq!(
+        matching("ja night"),
+        ["Jazz night"],
+        "short and long together"
+    );
+    assert_eq!(
+        matching("école"),
+        ["ÉCOLE d'été"],
+        "case folded beyond ASCII"
+    );
+
+    let renamed = store::events::EventChanges {
+        name: Some(domain::EventName::parse("Blues night").expect("valid")),
+        ..Default::default()
+    };
+    store::events::update(&mut conn, jazz.id, &renamed).expect("rename");
+    store::events::delete(&mut conn, gone.id).expect("delete");
+    assert_eq!(
+        matching("jazz"),
+        Vec::<String>::new(),
+        "the old names are gone"
+    );
+    assert_eq!(matching("blues"), ["Blues night"], "the new one is found");
+}
+
 fn filters_on_1000_events_with_pages_and_counts(db: &TestDb) {
     let mut conn = db.conn();
     let organizers: Vec<UserId> = (0..4)
@@ -272,6 +346,7 @@ store::backend_tests!(
     default_order_is_by_date_with_organizers,
     ordering_by_several_keys_with_id_tie_break,
     search_is_case_insensitive_and_literal,
+    search_follows_renames_deletes_and_odd_terms,
     filters_on_1000_events_with_pages_and_counts,
     the_total_of_all_events_follows_every_write,
 );

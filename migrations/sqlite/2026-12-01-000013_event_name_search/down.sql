@@ -1,0 +1,4 @@
+DROP TRIGGER events_name_search_on_rename;
+DROP TRIGGER events_name_search_on_delete;
+DROP TRIGGER events_name_search_on_insert;
+DROP TABLE events_name_search;
