@@ -9,7 +9,7 @@ use domain::{Event, EventDetail, EventId, EventName, EventPlan, EventSummary, Us
 use crate::attendances::{self, AttendanceQuery};
 use crate::connection::MultiBackend;
 use crate::rows::{capacity_to_db, guests_to_db, EventRow, UserRow, USER_COLUMNS};
-use crate::schema::{event_total, events, users};
+use crate::schema::{event_total, events, events_name_search, users};
 use crate::search::{like_pattern, terms, trigram_query, TRIGRAM};
 use crate::sql_functions::lower;
 use crate::sql_types::DbUuid;
@@ -272,6 +272,24 @@ pub fn delete(conn: &mut DbConnection, id: EventId) -> StoreResult<()> {
 
 /// Events matching the query, each with its organizer, in one query.
 pub fn list(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<Vec<EventSummary>> {
+    list_planned(conn, query, SearchPlan::ByMatches)
+}
+
+/// How a SQLite listing with indexed search terms finds its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SearchPlan {
+    /// Look up every match, then sort them: for few matches.
+    ByMatches,
+    /// Walk the sort order's index, keeping matches, until the page is
+    /// full: for many matches, where that stops after a few rows.
+    InOrder,
+}
+
+fn list_planned(
+    conn: &mut DbConnection,
+    query: &EventQuery,
+    plan: SearchPlan,
+) -> StoreResult<Vec<EventSummary>> {
     let default_order = [EventOrder {
         field: EventSortField::Date,
         descending: false,
@@ -293,7 +311,7 @@ pub fn list(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<Vec<Even
             .load::<(EventRow, Option<UserRow>)>(c))?;
         return summaries(rows);
     }
-    let mut select = filtered(&query.filter, conn.backend())
+    let mut select = filtered(&query.filter, conn.backend(), plan)
         .select((events::all_columns, USER_COLUMNS.nullable()));
     if let Some((limit, offset)) = page_bounds(query.limit, query.offset) {
         select = select.limit(limit).offset(offset);
@@ -336,7 +354,7 @@ pub fn distinct_dates(
     conn: &mut DbConnection,
     filter: &EventFilter,
 ) -> StoreResult<Vec<NaiveDate>> {
-    Ok(filtered(filter, conn.backend())
+    Ok(filtered(filter, conn.backend(), SearchPlan::ByMatches)
         .select(events::date)
         .distinct()
         .order(events::date)
@@ -347,19 +365,69 @@ pub fn distinct_dates(
 pub fn count(conn: &mut DbConnection, filter: &EventFilter) -> StoreResult<i64> {
     if filter.is_empty() {
         // Kept by triggers on `events`: one row instead of a full count.
-        return Ok(native!(conn, c => event_total::table
-            .select(event_total::row_count)
-            .first(c))?);
+        return total(conn);
     }
-    Ok(filtered(filter, conn.backend()).count().get_result(conn)?)
+    let terms = search_terms(filter.search.as_deref());
+    let only_indexed_terms = EventFilter {
+        search: None,
+        ..filter.clone()
+    }
+    .is_empty()
+        && terms.iter().all(|term| term.chars().count() >= TRIGRAM);
+    if let (DbConnection::Sqlite(c), true) = (&mut *conn, only_indexed_terms) {
+        // The trigram index alone counts its matches, reading no event.
+        let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+        return Ok(events_name_search::table
+            .filter(sql::<Bool>("events_name_search MATCH ").bind::<Text, _>(trigram_query(&terms)))
+            .count()
+            .get_result(c)?);
+    }
+    Ok(filtered(filter, conn.backend(), SearchPlan::ByMatches)
+        .count()
+        .get_result(conn)?)
 }
 
-/// One page of events and the total matching, in two queries.
+/// The number of events, kept by triggers.
+fn total(conn: &mut DbConnection) -> StoreResult<i64> {
+    Ok(native!(conn, c => event_total::table
+        .select(event_total::row_count)
+        .first(c))?)
+}
+
+/// One page of events and the total matching, in two queries (three for
+/// a SQLite search, which picks its plan by how many events match).
 pub fn list_page(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<EventPage> {
+    let matching = count(conn, &query.filter)?;
+    let plan = match (conn.backend(), page_bounds(query.limit, query.offset)) {
+        (Backend::Sqlite, Some((limit, offset)))
+            if query.filter.search.is_some() && sorted_by_an_index(&query.ordering) =>
+        {
+            // Walking the order until the page is full visits about
+            // (offset + limit) * total / matching rows; looking the matches
+            // up visits `matching`. Take the smaller.
+            let wanted = offset.saturating_add(limit);
+            let all = total(conn)?;
+            if wanted.saturating_mul(all) < matching.saturating_mul(matching) {
+                SearchPlan::InOrder
+            } else {
+                SearchPlan::ByMatches
+            }
+        }
+        _ => SearchPlan::ByMatches,
+    };
     Ok(EventPage {
-        total: count(conn, &query.filter)?,
-        events: list(conn, query)?,
+        total: matching,
+        events: list_planned(conn, query, plan)?,
     })
+}
+
+/// Whether an index serves the sort (date or name, either way; ties by id).
+fn sorted_by_an_index(ordering: &[EventOrder]) -> bool {
+    match ordering {
+        [] => true,
+        [only] => only.field != EventSortField::Organizer,
+        _ => false,
+    }
 }
 
 type FilteredEvents<'a> =
@@ -370,7 +438,7 @@ fn search_terms(search: Option<&str>) -> Vec<String> {
     terms(search, &[','])
 }
 
-fn filtered(filter: &EventFilter, backend: Backend) -> FilteredEvents<'static> {
+fn filtered(filter: &EventFilter, backend: Backend, plan: SearchPlan) -> FilteredEvents<'static> {
     let mut query = events::table.left_join(users::table).into_boxed();
     // Like DRF's SearchFilter: every whitespace- or comma-separated term must match.
     let terms = search_terms(filter.search.as_deref());
@@ -390,15 +458,48 @@ fn filtered(filter: &EventFilter, backend: Backend) -> FilteredEvents<'static> {
                 .iter()
                 .map(String::as_str)
                 .partition(|term| term.chars().count() >= TRIGRAM);
-            if !indexed.is_empty() {
-                query = query.filter(
-                    sql::<Bool>(
-                        "events.rowid IN (SELECT rowid FROM events_name_search \
-                         WHERE events_name_search MATCH ",
-                    )
-                    .bind::<Text, _>(trigram_query(&indexed))
-                    .sql(")"),
-                );
+            match plan {
+                _ if indexed.is_empty() => {}
+                SearchPlan::InOrder if indexed.iter().all(|term| term.is_ascii()) => {
+                    // Walking the order, each row is tested: LIKE is exact
+                    // for a plain ASCII name, and only a name with other
+                    // characters (which may fold to ASCII) asks the index.
+                    // The unary plus keeps SQLite walking the order's index
+                    // rather than starting from the matches.
+                    for term in indexed {
+                        query = query.filter(
+                            sql::<Bool>("(events.name LIKE ")
+                                .bind::<Text, _>(like_pattern(term))
+                                .sql(
+                                    " ESCAPE '\\' OR (events.name GLOB '*[^ -~]*' \
+                                     AND +events.rowid IN (SELECT rowid FROM events_name_search \
+                                     WHERE events_name_search MATCH ",
+                                )
+                                .bind::<Text, _>(trigram_query(&[term]))
+                                .sql(")))"),
+                        );
+                    }
+                }
+                SearchPlan::InOrder => {
+                    query = query.filter(
+                        sql::<Bool>(
+                            "+events.rowid IN (SELECT rowid FROM events_name_search \
+                             WHERE events_name_search MATCH ",
+                        )
+                        .bind::<Text, _>(trigram_query(&indexed))
+                        .sql(")"),
+                    );
+                }
+                SearchPlan::ByMatches => {
+                    query = query.filter(
+                        sql::<Bool>(
+                            "events.rowid IN (SELECT rowid FROM events_name_search \
+                             WHERE events_name_search MATCH ",
+                        )
+                        .bind::<Text, _>(trigram_query(&indexed))
+                        .sql(")"),
+                    );
+                }
             }
             for term in scanned {
                 query = query.filter(events::name.like(like_pattern(term)).escape('\\'));

@@ -134,6 +134,16 @@ diesel::table! {
 diesel::table! {
     use diesel::sql_types::*;
 
+    /// SQLite only: the FTS5 trigram index of event names (by `events` rowid).
+    events_name_search (rowid) {
+        rowid -> BigInt,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+
     /// A view: the sum of `data_versions`, which grows with every committed
     /// change to events, answers, and users' names and addresses.
     data_version (version) {

@@ -86,6 +86,9 @@ pub fn seed(db: &TestDb, users: usize, events: usize, attendances: usize) -> See
         store::attendances::create_many(conn, &answers)
     })
     .expect("seed attendances");
+    // The planner's statistics, as a deployment has them once autovacuum
+    // (PostgreSQL) or an ANALYZE (SQLite) has seen the data.
+    store::maintenance::analyze(&mut conn).expect("analyze the seeded tables");
     Seeded {
         user: user_ids[0],
         detail_event,
