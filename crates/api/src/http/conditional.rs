@@ -65,7 +65,7 @@ impl Validator {
     ) -> Result<Fresh<T>, ApiError> {
         let etag = self.etag(store::versions::current(conn)?);
         let listed = match &self.condition {
-            Condition::Tags(tags) => tags.iter().any(|tag| *tag == etag),
+            Condition::Tags(tags) => tags.contains(&etag),
             Condition::Absent | Condition::Any => false,
         };
         if listed {
