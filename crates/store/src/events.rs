@@ -102,10 +102,12 @@ pub struct EventFilter {
 impl EventFilter {
     /// Whether the filter lets every event through.
     pub fn is_empty(&self) -> bool {
-        self.search.as_deref().is_none_or(|s| {
-            s.split(|c: char| c.is_whitespace() || c == ',')
-                .all(str::is_empty)
-        }) && self.date.is_none()
+        search_terms(self.search.as_deref()).is_empty() && self.searches_only()
+    }
+
+    /// Whether nothing but the search narrows the listing.
+    fn searches_only(&self) -> bool {
+        self.date.is_none()
             && self.date_after.is_none()
             && self.date_before.is_none()
             && self.organizer.is_none()
@@ -368,17 +370,15 @@ pub fn count(conn: &mut DbConnection, filter: &EventFilter) -> StoreResult<i64> 
         return total(conn);
     }
     let terms = search_terms(filter.search.as_deref());
-    let only_indexed_terms = EventFilter {
-        search: None,
-        ..filter.clone()
-    }
-    .is_empty()
-        && terms.iter().all(|term| term.chars().count() >= TRIGRAM);
-    if let (DbConnection::Sqlite(c), true) = (&mut *conn, only_indexed_terms) {
+    let (indexed, scanned) = by_trigram_reach(&terms);
+    if let (DbConnection::Sqlite(c), true) =
+        (&mut *conn, filter.searches_only() && scanned.is_empty())
+    {
         // The trigram index alone counts its matches, reading no event.
-        let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
         return Ok(events_name_search::table
-            .filter(sql::<Bool>("events_name_search MATCH ").bind::<Text, _>(trigram_query(&terms)))
+            .filter(
+                sql::<Bool>("events_name_search MATCH ").bind::<Text, _>(trigram_query(&indexed)),
+            )
             .count()
             .get_result(c)?);
     }
@@ -438,6 +438,64 @@ fn search_terms(search: Option<&str>) -> Vec<String> {
     terms(search, &[','])
 }
 
+/// The terms long enough for the trigram index, and the shorter ones.
+fn by_trigram_reach(terms: &[String]) -> (Vec<&str>, Vec<&str>) {
+    terms
+        .iter()
+        .map(String::as_str)
+        .partition(|term| term.chars().count() >= TRIGRAM)
+}
+
+/// `query` narrowed to names holding every term, on SQLite: terms long
+/// enough for the trigram index are looked up in it (case folded,
+/// Unicode-aware); shorter ones are scanned for with LIKE, which ignores
+/// ASCII case.
+fn sqlite_search(
+    mut query: FilteredEvents<'static>,
+    terms: &[String],
+    plan: SearchPlan,
+) -> FilteredEvents<'static> {
+    const MATCHES: &str = "events.rowid IN (SELECT rowid FROM events_name_search \
+                           WHERE events_name_search MATCH ";
+    let (indexed, scanned) = by_trigram_reach(terms);
+    for term in scanned {
+        query = query.filter(events::name.like(like_pattern(term)).escape('\\'));
+    }
+    if indexed.is_empty() {
+        return query;
+    }
+    if plan == SearchPlan::ByMatches {
+        return query.filter(
+            sql::<Bool>(MATCHES)
+                .bind::<Text, _>(trigram_query(&indexed))
+                .sql(")"),
+        );
+    }
+    // Walking the order: a unary plus keeps SQLite from starting from the
+    // matches' rowids. LIKE is exact for a plain ASCII name and term, so
+    // only a name with other characters (which may fold to ASCII) asks
+    // the index.
+    if !indexed.iter().all(|term| term.is_ascii()) {
+        return query.filter(
+            sql::<Bool>(&format!("+{MATCHES}"))
+                .bind::<Text, _>(trigram_query(&indexed))
+                .sql(")"),
+        );
+    }
+    for term in indexed {
+        query = query.filter(
+            sql::<Bool>("(events.name LIKE ")
+                .bind::<Text, _>(like_pattern(term))
+                .sql(&format!(
+                    " ESCAPE '\\' OR (events.name GLOB '*[^ -~]*' AND +{MATCHES}"
+                ))
+                .bind::<Text, _>(trigram_query(&[term]))
+                .sql(")))"),
+        );
+    }
+    query
+}
+
 fn filtered(filter: &EventFilter, backend: Backend, plan: SearchPlan) -> FilteredEvents<'static> {
     let mut query = events::table.left_join(users::table).into_boxed();
     // Like DRF's SearchFilter: every whitespace- or comma-separated term must match.
@@ -450,61 +508,7 @@ fn filtered(filter: &EventFilter, backend: Backend, plan: SearchPlan) -> Filtere
                 query = query.filter(lower(events::name).like(lower(pattern)).escape('\\'));
             }
         }
-        Backend::Sqlite => {
-            // Terms long enough for the trigram index are looked up in it
-            // (case folded, Unicode-aware); shorter ones are scanned for with
-            // LIKE, which ignores ASCII case.
-            let (indexed, scanned): (Vec<&str>, Vec<&str>) = terms
-                .iter()
-                .map(String::as_str)
-                .partition(|term| term.chars().count() >= TRIGRAM);
-            match plan {
-                _ if indexed.is_empty() => {}
-                SearchPlan::InOrder if indexed.iter().all(|term| term.is_ascii()) => {
-                    // Walking the order, each row is tested: LIKE is exact
-                    // for a plain ASCII name, and only a name with other
-                    // characters (which may fold to ASCII) asks the index.
-                    // The unary plus keeps SQLite walking the order's index
-                    // rather than starting from the matches.
-                    for term in indexed {
-                        query = query.filter(
-                            sql::<Bool>("(events.name LIKE ")
-                                .bind::<Text, _>(like_pattern(term))
-                                .sql(
-                                    " ESCAPE '\\' OR (events.name GLOB '*[^ -~]*' \
-                                     AND +events.rowid IN (SELECT rowid FROM events_name_search \
-                                     WHERE events_name_search MATCH ",
-                                )
-                                .bind::<Text, _>(trigram_query(&[term]))
-                                .sql(")))"),
-                        );
-                    }
-                }
-                SearchPlan::InOrder => {
-                    query = query.filter(
-                        sql::<Bool>(
-                            "+events.rowid IN (SELECT rowid FROM events_name_search \
-                             WHERE events_name_search MATCH ",
-                        )
-                        .bind::<Text, _>(trigram_query(&indexed))
-                        .sql(")"),
-                    );
-                }
-                SearchPlan::ByMatches => {
-                    query = query.filter(
-                        sql::<Bool>(
-                            "events.rowid IN (SELECT rowid FROM events_name_search \
-                             WHERE events_name_search MATCH ",
-                        )
-                        .bind::<Text, _>(trigram_query(&indexed))
-                        .sql(")"),
-                    );
-                }
-            }
-            for term in scanned {
-                query = query.filter(events::name.like(like_pattern(term)).escape('\\'));
-            }
-        }
+        Backend::Sqlite => query = sqlite_search(query, &terms, plan),
     }
     if let Some(date) = filter.date {
         query = query.filter(events::date.eq(date));
