@@ -157,13 +157,17 @@ fn redact_query(query: &str) -> Cow<'_, str> {
             .any(|secret| lower.contains(secret))
             .then_some(key)
     }
-    let pairs = query.split('&').filter(|pair| !pair.is_empty());
-    if !query.contains("&&") && !query.ends_with('&') && pairs.clone().all(|p| secret(p).is_none())
+    if query.is_empty()
+        || query
+            .split('&')
+            .all(|p| !p.is_empty() && secret(p).is_none())
     {
-        return Cow::Borrowed(query.trim_start_matches('&'));
+        return Cow::Borrowed(query);
     }
     Cow::Owned(
-        pairs
+        query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
             .map(|pair| match secret(pair) {
                 Some(key) => format!("{key}={REDACTED}"),
                 None => pair.to_owned(),
