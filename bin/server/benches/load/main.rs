@@ -6,8 +6,10 @@
 //! Settings (environment): BENCH_USERS (100), BENCH_EVENTS (10000),
 //! BENCH_ATTENDANCES (50000), BENCH_SCALE_SIZES (10000,100000,1000000),
 //! BENCH_DURATION seconds (10), BENCH_WARMUP seconds (3), BENCH_THREADS (2),
-//! BENCH_CONNECTIONS (64). PostgreSQL is measured too when TEST_DATABASE_URL
-//! (or a postgres:// DATABASE_URL) is set.
+//! BENCH_CONNECTIONS (64), BENCH_DATABASES (sqlite,postgres: which to
+//! measure), BENCH_SERVER (a server binary to measure instead of this
+//! build's, for back-to-back runs against an older commit). PostgreSQL is measured when TEST_DATABASE_URL (or a
+//! postgres:// DATABASE_URL) is set.
 #![allow(
     clippy::expect_used,
     reason = "a benchmark that cannot set up should stop loudly"
@@ -67,10 +69,16 @@ fn databases() -> Vec<(&'static str, OpenDb)> {
             }
         }
     }
-    vec![
+    let wanted = std::env::var("BENCH_DATABASES")
+        .unwrap_or_else(|_| "sqlite,postgres".to_owned())
+        .to_lowercase();
+    let all: [(&'static str, OpenDb); 2] = [
         ("SQLite", || Some(TestDb::sqlite())),
         ("PostgreSQL", TestDb::postgres),
-    ]
+    ];
+    all.into_iter()
+        .filter(|(name, _)| wanted.split(',').any(|w| w.trim() == name.to_lowercase()))
+        .collect()
 }
 
 fn main() {

@@ -23,7 +23,10 @@ impl Server {
             .expect("free port")
             .port();
         let address = format!("127.0.0.1:{port}");
-        let child = Command::new(env!("CARGO_BIN_EXE_server"))
+        // BENCH_SERVER measures another build (an older commit) in this run.
+        let binary =
+            std::env::var("BENCH_SERVER").unwrap_or_else(|_| env!("CARGO_BIN_EXE_server").into());
+        let child = Command::new(binary)
             .env("DATABASE_URL", database_url)
             .env("BIND", &address)
             .env("SECRET_KEY", SECRET)
