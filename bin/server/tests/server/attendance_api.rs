@@ -89,6 +89,16 @@ fn change_status_upserts_the_callers_answer(db: &TestDb) {
                 json!({ "detail": "No Event matches the given query." })
             )
         );
+        // The missing event wins over a bad body, as in DRF's get_object().
+        let unknown_and_bad = app
+            .request(
+                "POST",
+                "/api/events/00000000-0000-4000-8000-000000000000/change_attendee_status/",
+            )
+            .bearer(&token)
+            .json(&json!({ "status": "Bogus" }))
+            .await;
+        assert_eq!(unknown_and_bad.status, 404);
         let get = app.request("GET", &path).bearer(&token).send().await;
         assert_eq!(
             (get.status, get.header("allow").as_deref()),

@@ -82,15 +82,16 @@ pub(crate) async fn change_status(
     let body = read_fields(&req, payload, state.config.max_body_bytes).await;
     let user_id = user.id;
     let outcome = with_conn(&state.pool, move |conn| {
-        store::events::get(conn, id).map_err(event_not_found)?;
-        let data = body?;
-        let mut form = Form::new(&data, false);
-        let status = form.choice("status", str::parse::<AttendanceStatus>);
-        let guests = form
-            .optional("guests", |raw| Guests::new(integer(raw)?, Guests::MAX))
-            .unwrap_or_default();
-        let status = form.finish_with(|| status)?;
-        let answer = Answer { status, guests };
+        let answer = match body.and_then(|data| parse_answer(&data)) {
+            Ok(answer) => answer,
+            Err(invalid) => {
+                // A missing event is a 404 whatever the body says. The
+                // answer itself finds the event missing too, so a valid
+                // body costs no separate lookup.
+                store::events::get(conn, id).map_err(event_not_found)?;
+                return Err(invalid);
+            }
+        };
         store::rsvp::answer(conn, id, user_id, answer, mailer::seat_available).map_err(rsvp_error)
     })
     .await?;
@@ -99,6 +100,17 @@ pub(crate) async fn change_status(
     }
     let attendance = outcome.attendance;
     Ok(HttpResponse::Ok().json(AttendanceBody::from(&AttendanceDetail { user, attendance })))
+}
+
+/// The answer in a `change_attendee_status` body, checked field by field.
+fn parse_answer(data: &serde_json::Map<String, serde_json::Value>) -> Result<Answer, ApiError> {
+    let mut form = Form::new(data, false);
+    let status = form.choice("status", str::parse::<AttendanceStatus>);
+    let guests = form
+        .optional("guests", |raw| Guests::new(integer(raw)?, Guests::MAX))
+        .unwrap_or_default();
+    let status = form.finish_with(|| status)?;
+    Ok(Answer { status, guests })
 }
 
 /// The contract's answer to a refused RSVP.
