@@ -14,9 +14,41 @@ use diesel::prelude::*;
 use crate::schema::data_version;
 use crate::{DbConnection, StoreResult};
 
+/// A value and the data version it is at least as new as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versioned<T> {
+    /// Read in the same statement as the value, or before it.
+    pub version: i64,
+    /// What was read.
+    pub value: T,
+}
+
+impl<T> Versioned<T> {
+    /// The same version with `f` applied to the value.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Versioned<U> {
+        Versioned {
+            version: self.version,
+            value: f(self.value),
+        }
+    }
+}
+
 /// The current data version.
 pub fn current(conn: &mut DbConnection) -> StoreResult<i64> {
     Ok(native!(conn, c => data_version::table
         .select(data_version::version)
         .first::<i64>(c))?)
+}
+
+/// The data version as a scalar subquery, to read it in the same statement
+/// (and so the same snapshot) as other data.
+#[allow(
+    clippy::type_complexity,
+    reason = "the type diesel's single_value makes"
+)]
+pub(crate) fn version_subselect(
+) -> diesel::dsl::SingleValue<diesel::dsl::Select<data_version::table, data_version::version>> {
+    data_version::table
+        .select(data_version::version)
+        .single_value()
 }

@@ -6,6 +6,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse};
+use store::versions::Versioned;
 use store::DbConnection;
 
 use crate::ApiError;
@@ -77,6 +78,24 @@ impl Validator {
             Condition::Any => Fresh::NotModified(etag),
             _ => Fresh::Body(etag, body),
         })
+    }
+
+    /// [`Self::load`] for a body that `versioned` can read together with
+    /// its version in fewer statements. That path is taken when the client
+    /// sent no `If-None-Match`: the body is needed then whatever the version.
+    pub(crate) fn load_versioned<T>(
+        &self,
+        conn: &mut DbConnection,
+        load: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+        versioned: impl FnOnce(&mut DbConnection) -> Result<Versioned<T>, ApiError>,
+    ) -> Result<Fresh<T>, ApiError> {
+        match self.condition {
+            Condition::Absent => {
+                let read = versioned(conn)?;
+                Ok(Fresh::Body(self.etag(read.version), read.value))
+            }
+            Condition::Any | Condition::Tags(_) => self.load(conn, load),
+        }
     }
 
     fn etag(&self, version: i64) -> String {

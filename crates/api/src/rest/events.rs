@@ -114,20 +114,20 @@ pub(crate) async fn list(
     };
     let validator = Validator::of(&req);
     let fresh = with_conn(&state.pool, move |conn| {
-        validator.load(conn, |conn| {
-            if let Some(id) = organizer {
-                if store::users::get(conn, id).optional()?.is_none() {
-                    return Err(ApiError::field("organizer", INVALID_ORGANIZER));
-                }
+        if let Some(id) = organizer {
+            if store::users::get(conn, id).optional()?.is_none() {
+                return Err(ApiError::field("organizer", INVALID_ORGANIZER));
             }
-            Ok(match page {
-                Some(_) => {
-                    let found = store::events::list_page(conn, &query)?;
-                    (Some(found.total), found.events)
-                }
-                None => (None, store::events::list(conn, &query)?),
-            })
-        })
+        }
+        let counted = |found: store::events::EventPage| (Some(found.total), found.events);
+        match page {
+            Some(_) => validator.load_versioned(
+                conn,
+                |conn| Ok(counted(store::events::list_page(conn, &query)?)),
+                |conn| Ok(store::events::list_page_versioned(conn, &query)?.map(counted)),
+            ),
+            None => validator.load(conn, |conn| Ok((None, store::events::list(conn, &query)?))),
+        }
     })
     .await?;
     Ok(respond(fresh, |(count, events)| {
@@ -255,9 +255,11 @@ pub(crate) async fn retrieve(
     let id = event_id(&path)?;
     let validator = Validator::of(&req);
     let fresh = with_conn(&state.pool, move |conn| {
-        validator.load(conn, |conn| {
-            store::events::get_detail(conn, id).map_err(event_not_found)
-        })
+        validator.load_versioned(
+            conn,
+            |conn| store::events::get_detail(conn, id).map_err(event_not_found),
+            |conn| store::events::get_detail_versioned(conn, id).map_err(event_not_found),
+        )
     })
     .await?;
     Ok(respond(fresh, |detail| {

@@ -80,7 +80,57 @@ fn the_events_total_is_kept_across_connections(db: &TestDb) {
     }
 }
 
+fn versioned_reads_carry_the_current_version_and_the_same_data(db: &TestDb) {
+    let mut conn = db.conn();
+    let conn = &mut conn;
+    let alice = user(conn, "alice");
+    let bob = user(conn, "bob");
+    let party = event(conn, "Party", "2030-01-01", Some(alice.id));
+    event(conn, "Later", "2030-02-01", None);
+    store::attendances::upsert(conn, bob.id, party.id, AttendanceStatus::Going).expect("answer");
+    let version = store::versions::current(conn).expect("version");
+
+    let detail = store::events::get_detail_versioned(conn, party.id).expect("detail");
+    assert_eq!(detail.version, version);
+    assert_eq!(
+        detail.value,
+        store::events::get_detail(conn, party.id).expect("detail")
+    );
+    let page = |limit, offset| store::events::EventQuery {
+        limit: Some(limit),
+        offset,
+        ..Default::default()
+    };
+    // A page with rows carries the version and total; a page past the end
+    // has none to carry them, and an ordering other than by date reads them apart.
+    let by_name = store::events::EventQuery {
+        ordering: vec![store::events::EventOrder::ascending(
+            store::events::EventSortField::Name,
+        )],
+        ..page(1, 0)
+    };
+    for query in [page(1, 0), page(1, 1), page(5, 2), by_name] {
+        let read = store::events::list_page_versioned(conn, &query).expect("page");
+        assert_eq!(read.version, version, "{query:?}");
+        assert_eq!(
+            read.value,
+            store::events::list_page(conn, &query).expect("page"),
+            "{query:?}"
+        );
+        assert_eq!(read.value.total, 2);
+    }
+    assert!(matches!(
+        store::events::get_detail_versioned(conn, domain::EventId::new_random()),
+        Err(store::StoreError::NotFound)
+    ));
+    store::events::delete(conn, party.id).expect("delete");
+    let after = store::events::list_page_versioned(conn, &page(1, 0)).expect("page");
+    assert!(after.version > version);
+    assert_eq!(after.value.total, 1);
+}
+
 store::backend_tests!(
     every_shown_change_moves_the_version,
-    the_events_total_is_kept_across_connections
+    the_events_total_is_kept_across_connections,
+    versioned_reads_carry_the_current_version_and_the_same_data
 );
