@@ -8,6 +8,7 @@ use domain::{Event, EventDetail, EventId, EventName, EventPlan, EventSummary, Us
 
 use crate::attendances::{self, AttendanceQuery};
 use crate::connection::MultiBackend;
+use crate::literal_page::LiteralLimit;
 use crate::rows::{capacity_to_db, guests_to_db, EventRow, UserRow, USER_COLUMNS};
 use crate::schema::{event_total, events, events_name_search, users};
 use crate::search::{like_pattern, terms, trigram_query, TRIGRAM};
@@ -474,18 +475,26 @@ pub fn list_page_versioned(
     query: &EventQuery,
 ) -> StoreResult<Versioned<EventPage>> {
     if let Some((limit, offset)) = plain_page(query) {
-        let rows = native!(conn, c => events::table
+        type Row = (EventRow, Option<UserRow>, Option<i64>, Option<i64>);
+        let page = events::table
             .left_join(users::table)
             .select((
                 events::all_columns,
                 USER_COLUMNS.nullable(),
                 versions::version_subselect(),
-                event_total::table.select(event_total::row_count).single_value(),
+                event_total::table
+                    .select(event_total::row_count)
+                    .single_value(),
             ))
-            .order((events::date.asc(), events::id.asc()))
-            .limit(limit)
-            .offset(offset)
-            .load::<(EventRow, Option<UserRow>, Option<i64>, Option<i64>)>(c))?;
+            .order((events::date.asc(), events::id.asc()));
+        let rows: Vec<Row> = match conn {
+            DbConnection::Pg(pg) => match LiteralLimit::first_page(page, limit, offset) {
+                Some(first) => first.load(pg)?,
+                None => page.limit(limit).offset(offset).load(pg)?,
+            },
+            // SQLite keeps one plan whatever is bound (QPSG).
+            DbConnection::Sqlite(c) => page.limit(limit).offset(offset).load(c)?,
+        };
         // A page past the end has no row to carry them: read them apart.
         if let Some(&(_, _, Some(version), Some(total))) = rows.first() {
             let rows = rows

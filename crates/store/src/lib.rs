@@ -30,6 +30,7 @@ macro_rules! native {
 
 mod connection;
 mod error;
+mod literal_page;
 mod migrate;
 mod pool;
 mod rows;

@@ -1,6 +1,23 @@
 use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager};
 
+use std::time::Duration;
+
+use parking_lot::{Mutex, MutexGuard};
+
 use crate::{DbConnection, StoreError};
+
+/// This process's SQLite write transactions take turns here before
+/// `BEGIN IMMEDIATE`. A writer that finds SQLite's lock taken sleeps in its
+/// busy handler (1, 2, 5, 10 ms and longer) although the lock is usually
+/// free again within a fraction of a millisecond; a mutex hands it to the
+/// next writer at once. SQLite's lock still guards the data: other
+/// processes meet there, and so does a writer that waited here too long.
+static SQLITE_WRITERS: Mutex<()> = parking_lot::const_mutex(());
+
+/// How long a writer waits for its turn before going to SQLite's lock
+/// anyway. One process may hold several databases (tests do), and a long
+/// transaction on one must not stall the others for more than this.
+const TURN_WAIT: Duration = Duration::from_millis(200);
 
 /// Runs `work` in a transaction that intends to write, committing on `Ok`
 /// and rolling back on `Err`.
@@ -15,11 +32,17 @@ where
     E: From<StoreError>,
 {
     type Manager = <DbConnection as Connection>::TransactionManager;
+    // Held until the transaction has ended, whichever way.
+    let _turn: Option<MutexGuard<'_, ()>>;
     let begun = match conn {
         DbConnection::Sqlite(inner) => {
+            _turn = SQLITE_WRITERS.try_lock_for(TURN_WAIT);
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")
         }
-        DbConnection::Pg(_) => Manager::begin_transaction(conn),
+        DbConnection::Pg(_) => {
+            _turn = None;
+            Manager::begin_transaction(conn)
+        }
     };
     begun.map_err(StoreError::from)?;
     match work(conn) {

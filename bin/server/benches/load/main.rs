@@ -72,12 +72,13 @@ fn databases() -> Vec<(&'static str, OpenDb)> {
     let wanted = std::env::var("BENCH_DATABASES")
         .unwrap_or_else(|_| "sqlite,postgres".to_owned())
         .to_lowercase();
-    let all: [(&'static str, OpenDb); 2] = [
-        ("SQLite", || Some(TestDb::sqlite())),
-        ("PostgreSQL", TestDb::postgres),
+    let all: [(&'static str, &'static str, OpenDb); 2] = [
+        ("sqlite", "SQLite", || Some(TestDb::sqlite())),
+        ("postgres", "PostgreSQL", TestDb::postgres),
     ];
     all.into_iter()
-        .filter(|(name, _)| wanted.split(',').any(|w| w.trim() == name.to_lowercase()))
+        .filter(|(key, _, _)| wanted.split(',').any(|w| w.trim() == *key))
+        .map(|(_, name, open)| (name, open))
         .collect()
 }
 
