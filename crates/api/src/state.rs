@@ -78,6 +78,8 @@ pub struct ApiState {
     dummy_hash: Arc<OnceLock<String>>,
     /// Wakes the mail worker after a message was queued.
     mail_waker: Option<mailer::Waker>,
+    /// Counts of filtered event listings, checked against the data version.
+    pub event_counts: Arc<store::count_cache::CountCache>,
 }
 
 impl ApiState {
@@ -98,6 +100,7 @@ impl ApiState {
             feed_key: FeedKey::derive(secret_key),
             config: Arc::new(config),
             dummy_hash: Arc::new(OnceLock::new()),
+            event_counts: Arc::default(),
             mail_waker: None,
         }
     }

@@ -8,6 +8,7 @@ use domain::{Event, EventDetail, EventId, EventName, EventPlan, EventSummary, Us
 
 use crate::attendances::{self, AttendanceQuery};
 use crate::connection::MultiBackend;
+use crate::count_cache::CountCache;
 use crate::literal_page::LiteralLimit;
 use crate::rows::{capacity_to_db, guests_to_db, EventRow, UserRow, USER_COLUMNS};
 use crate::schema::{event_total, events, events_name_search, users};
@@ -443,6 +444,11 @@ fn total(conn: &mut DbConnection) -> StoreResult<i64> {
 /// a SQLite search, which picks its plan by how many events match).
 pub fn list_page(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<EventPage> {
     let matching = count(conn, &query.filter)?;
+    page_of(conn, query, matching)
+}
+
+/// The page of a listing `matching` events match.
+fn page_of(conn: &mut DbConnection, query: &EventQuery, matching: i64) -> StoreResult<EventPage> {
     let plan = match (conn.backend(), page_bounds(query.limit, query.offset)) {
         (Backend::Sqlite, Some((limit, offset)))
             if query.filter.search.is_some() && sorted_by_an_index(&query.ordering) =>
@@ -470,9 +476,13 @@ pub fn list_page(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<Eve
 /// every event by date reads the version and the total in the same
 /// statement as the page, one query instead of three; other listings read
 /// the version first.
+///
+/// A filtered listing takes its count from `counts` while the version is
+/// the one it was counted at, and leaves its count there otherwise.
 pub fn list_page_versioned(
     conn: &mut DbConnection,
     query: &EventQuery,
+    counts: &CountCache,
 ) -> StoreResult<Versioned<EventPage>> {
     if let Some((limit, offset)) = plain_page(query) {
         type Row = (EventRow, Option<UserRow>, Option<i64>, Option<i64>);
@@ -511,9 +521,17 @@ pub fn list_page_versioned(
         }
     }
     let version = versions::current(conn)?;
+    let matching = match counts.get(&query.filter, version) {
+        Some(kept) => kept,
+        None => {
+            let counted = count(conn, &query.filter)?;
+            counts.put(&query.filter, version, counted);
+            counted
+        }
+    };
     Ok(Versioned {
         version,
-        value: list_page(conn, query)?,
+        value: page_of(conn, query, matching)?,
     })
 }
 

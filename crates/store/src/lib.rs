@@ -46,6 +46,7 @@ pub mod admin_log;
 pub mod attendance_entries;
 pub mod attendances;
 pub mod calendar;
+pub mod count_cache;
 pub mod django_import;
 pub mod events;
 pub mod login_attempts;

@@ -113,6 +113,7 @@ pub(crate) async fn list(
         offset: page.map_or(0, |p| p.offset),
     };
     let validator = Validator::of(&req);
+    let counts = state.event_counts.clone();
     let fresh = with_conn(&state.pool, move |conn| {
         if let Some(id) = organizer {
             if store::users::get(conn, id).optional()?.is_none() {
@@ -124,7 +125,10 @@ pub(crate) async fn list(
             Some(_) => validator.load_versioned(
                 conn,
                 |conn| Ok(counted(store::events::list_page(conn, &query)?)),
-                |conn| Ok(store::events::list_page_versioned(conn, &query)?.map(counted)),
+                |conn| {
+                    let read = store::events::list_page_versioned(conn, &query, &counts)?;
+                    Ok(read.map(counted))
+                },
             ),
             None => validator.load(conn, |conn| Ok((None, store::events::list(conn, &query)?))),
         }

@@ -89,6 +89,7 @@ fn versioned_reads_carry_the_current_version_and_the_same_data(db: &TestDb) {
     event(conn, "Later", "2030-02-01", None);
     store::attendances::upsert(conn, bob.id, party.id, AttendanceStatus::Going).expect("answer");
     let version = store::versions::current(conn).expect("version");
+    let counts = store::count_cache::CountCache::new();
 
     let detail = store::events::get_detail_versioned(conn, party.id).expect("detail");
     assert_eq!(detail.version, version);
@@ -110,7 +111,7 @@ fn versioned_reads_carry_the_current_version_and_the_same_data(db: &TestDb) {
         ..page(1, 0)
     };
     for query in [page(1, 0), page(1, 1), page(5, 2), by_name] {
-        let read = store::events::list_page_versioned(conn, &query).expect("page");
+        let read = store::events::list_page_versioned(conn, &query, &counts).expect("page");
         assert_eq!(read.version, version, "{query:?}");
         assert_eq!(
             read.value,
@@ -124,12 +125,50 @@ fn versioned_reads_carry_the_current_version_and_the_same_data(db: &TestDb) {
         Err(store::StoreError::NotFound)
     ));
     store::events::delete(conn, party.id).expect("delete");
-    let after = store::events::list_page_versioned(conn, &page(1, 0)).expect("page");
+    let after = store::events::list_page_versioned(conn, &page(1, 0), &counts).expect("page");
     assert!(after.version > version);
     assert_eq!(after.value.total, 1);
 }
 
+fn kept_counts_follow_every_write(db: &TestDb) {
+    // Two connections: the count is kept per database, not per connection.
+    let (mut first, mut second) = (db.conn(), db.conn());
+    let alice = user(&mut first, "alice");
+    let counts = store::count_cache::CountCache::new();
+    let search = |term: &str| store::events::EventQuery {
+        filter: store::events::EventFilter {
+            search: Some(term.to_owned()),
+            ..Default::default()
+        },
+        limit: Some(10),
+        ..Default::default()
+    };
+    let total = |conn: &mut DbConnection, term: &str| {
+        let read = store::events::list_page_versioned(conn, &search(term), &counts).expect("page");
+        assert_eq!(read.value.events.len() as i64, read.value.total.min(10));
+        read.value.total
+    };
+    event(&mut first, "Jazz night", "2030-01-01", Some(alice.id));
+    event(&mut first, "Rock night", "2030-01-02", None);
+    assert_eq!(total(&mut first, "night"), 2);
+    assert_eq!(total(&mut second, "night"), 2);
+    assert_eq!(total(&mut first, "jazz"), 1);
+    let late = event(&mut second, "Late night jazz", "2030-01-03", None);
+    assert_eq!(total(&mut first, "night"), 3);
+    assert_eq!(total(&mut first, "jazz"), 2);
+    let renamed = store::events::EventChanges {
+        name: Some(domain::EventName::parse("Late show").expect("valid")),
+        ..Default::default()
+    };
+    store::events::update(&mut first, late.id, &renamed).expect("update");
+    assert_eq!(total(&mut second, "night"), 2);
+    store::events::delete(&mut second, late.id).expect("delete");
+    assert_eq!(total(&mut first, "show"), 0);
+    assert_eq!(total(&mut first, "jazz"), 1);
+}
+
 store::backend_tests!(
+    kept_counts_follow_every_write,
     every_shown_change_moves_the_version,
     the_events_total_is_kept_across_connections,
     versioned_reads_carry_the_current_version_and_the_same_data
