@@ -64,12 +64,43 @@ impl CountCache {
         }
     }
 
-    /// Keeps `count`, counted after `version` was read.
+    /// Keeps `count`, counted after `version` was read, unless a count at
+    /// a newer version is kept already (a slow count finishing late).
     pub(crate) fn put(&self, filter: &EventFilter, version: i64, count: i64) {
+        let key = CountKey::from(filter);
         let mut counts = self.counts.lock();
+        if counts.get(&key).is_some_and(|&(at, _)| at > version) {
+            return;
+        }
         if counts.len() >= CAPACITY {
             counts.clear();
         }
-        counts.insert(CountKey::from(filter), (version, count));
+        counts.insert(key, (version, count));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_count_is_used_only_at_its_version_and_never_replaced_by_an_older_one() {
+        let cache = CountCache::new();
+        let jazz = EventFilter {
+            search: Some("jazz".to_owned()),
+            ..Default::default()
+        };
+        let rock = EventFilter {
+            search: Some("rock".to_owned()),
+            ..Default::default()
+        };
+        cache.put(&jazz, 7, 3);
+        assert_eq!(cache.get(&jazz, 7), Some(3));
+        assert_eq!(cache.get(&jazz, 8), None);
+        assert_eq!(cache.get(&rock, 7), None);
+        cache.put(&jazz, 6, 2);
+        assert_eq!(cache.get(&jazz, 7), Some(3));
+        cache.put(&jazz, 9, 4);
+        assert_eq!((cache.get(&jazz, 7), cache.get(&jazz, 9)), (None, Some(4)));
     }
 }
