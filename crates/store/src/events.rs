@@ -177,16 +177,11 @@ pub fn get(conn: &mut DbConnection, id: EventId) -> StoreResult<Event> {
 /// answer first), the counts and the seats taken, in a constant number of
 /// queries whatever the number of attendances.
 pub fn get_detail(conn: &mut DbConnection, id: EventId) -> StoreResult<EventDetail> {
-    let (event, organizer) = native!(conn, c => events::table
-        .find(DbUuid(id.0))
-        .left_join(users::table)
-        .select((events::all_columns, USER_COLUMNS.nullable()))
-        .first::<(EventRow, Option<UserRow>)>(c))?;
-    detail_of(conn, event, organizer)
+    Ok(get_detail_versioned(conn, id)?.value)
 }
 
-/// [`get_detail`] with the data version it is at least as new as, read in
-/// the same statement as the event: two queries instead of three.
+/// [`get_detail`] with the data version it is at least as new as: read in
+/// the same statement as the event, and the answers after it.
 pub fn get_detail_versioned(
     conn: &mut DbConnection,
     id: EventId,
@@ -202,21 +197,7 @@ pub fn get_detail_versioned(
         .first::<(EventRow, Option<UserRow>, Option<i64>)>(c))?;
     // The view always has its one row; a missing one reads as "changed".
     let version = version.unwrap_or(-1);
-    Ok(Versioned {
-        version,
-        value: detail_of(conn, event, organizer)?,
-    })
-}
-
-/// The rest of the detail of an event already read: its attendances (the
-/// answers read after the event, so never older than the version read with it).
-fn detail_of(
-    conn: &mut DbConnection,
-    event: EventRow,
-    organizer: Option<UserRow>,
-) -> StoreResult<EventDetail> {
     let event = Event::try_from(event)?;
-    let id = event.id;
     let attendances = attendances::list_for_event(conn, id, &AttendanceQuery::default())?;
     // Counted from the rows already loaded: no further query.
     let mut counts = domain::AttendanceCounts::default();
@@ -233,12 +214,15 @@ fn detail_of(
             (domain::AttendanceStatus::NotGoing, _) => counts.not_going += 1,
         }
     }
-    Ok(EventDetail {
-        event,
-        organizer: organizer.map(User::try_from).transpose()?,
-        attendances,
-        counts,
-        seats_taken,
+    Ok(Versioned {
+        version,
+        value: EventDetail {
+            event,
+            organizer: organizer.map(User::try_from).transpose()?,
+            attendances,
+            counts,
+            seats_taken,
+        },
     })
 }
 
@@ -334,15 +318,10 @@ fn list_planned(
         descending: false,
     }];
     if let Some((limit, offset)) = plain_page(query) {
-        // Diesel keeps prepared statements only for fixed (unboxed) SQL; the
-        // most common listing, a page of everything by date, takes that path.
-        let rows = native!(conn, c => events::table
-            .left_join(users::table)
-            .select((events::all_columns, USER_COLUMNS.nullable()))
-            .order((events::date.asc(), events::id.asc()))
-            .limit(limit)
-            .offset(offset)
-            .load::<(EventRow, Option<UserRow>)>(c))?;
+        let rows = plain_page_rows(conn, limit, offset)?
+            .into_iter()
+            .map(|(event, organizer, _, _)| (event, organizer))
+            .collect();
         return summaries(rows);
     }
     let mut select = filtered(&query.filter, conn.backend(), plan)
@@ -384,6 +363,34 @@ fn plain_page(query: &EventQuery) -> Option<(i64, i64)> {
         (true, true) => page_bounds(query.limit, query.offset),
         _ => None,
     }
+}
+
+/// An event of a plain page, its organizer, and the data version and the
+/// events total, read in the same statement.
+type PlainRow = (EventRow, Option<UserRow>, Option<i64>, Option<i64>);
+
+/// A page of every event by date. Diesel keeps prepared statements only for
+/// fixed (unboxed) SQL, and this, the most common listing, has its own.
+fn plain_page_rows(conn: &mut DbConnection, limit: i64, offset: i64) -> StoreResult<Vec<PlainRow>> {
+    let page = events::table
+        .left_join(users::table)
+        .select((
+            events::all_columns,
+            USER_COLUMNS.nullable(),
+            versions::version_subselect(),
+            event_total::table
+                .select(event_total::row_count)
+                .single_value(),
+        ))
+        .order((events::date.asc(), events::id.asc()));
+    Ok(match conn {
+        DbConnection::Pg(pg) => match LiteralLimit::first_page(page, limit, offset) {
+            Some(first) => first.load(pg)?,
+            None => page.limit(limit).offset(offset).load(pg)?,
+        },
+        // SQLite keeps one plan whatever is bound (QPSG).
+        DbConnection::Sqlite(c) => page.limit(limit).offset(offset).load(c)?,
+    })
 }
 
 fn summaries(rows: Vec<(EventRow, Option<UserRow>)>) -> StoreResult<Vec<EventSummary>> {
@@ -485,26 +492,7 @@ pub fn list_page_versioned(
     counts: &CountCache,
 ) -> StoreResult<Versioned<EventPage>> {
     if let Some((limit, offset)) = plain_page(query) {
-        type Row = (EventRow, Option<UserRow>, Option<i64>, Option<i64>);
-        let page = events::table
-            .left_join(users::table)
-            .select((
-                events::all_columns,
-                USER_COLUMNS.nullable(),
-                versions::version_subselect(),
-                event_total::table
-                    .select(event_total::row_count)
-                    .single_value(),
-            ))
-            .order((events::date.asc(), events::id.asc()));
-        let rows: Vec<Row> = match conn {
-            DbConnection::Pg(pg) => match LiteralLimit::first_page(page, limit, offset) {
-                Some(first) => first.load(pg)?,
-                None => page.limit(limit).offset(offset).load(pg)?,
-            },
-            // SQLite keeps one plan whatever is bound (QPSG).
-            DbConnection::Sqlite(c) => page.limit(limit).offset(offset).load(c)?,
-        };
+        let rows = plain_page_rows(conn, limit, offset)?;
         // A page past the end has no row to carry them: read them apart.
         if let Some(&(_, _, Some(version), Some(total))) = rows.first() {
             let rows = rows

@@ -80,21 +80,22 @@ impl Validator {
         })
     }
 
-    /// [`Self::load`] for a body that `versioned` can read together with
-    /// its version in fewer statements. That path is taken when the client
-    /// sent no `If-None-Match`: the body is needed then whatever the version.
+    /// [`Self::load`] for a body that `load` reads with the version it is at
+    /// least as new as, in fewer statements than the version and the body
+    /// apart. Without `If-None-Match` the body is needed whatever the
+    /// version, so that version tags it; with one, the version is read
+    /// first as in [`Self::load`] and the one read with the body is not needed.
     pub(crate) fn load_versioned<T>(
         &self,
         conn: &mut DbConnection,
-        load: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
-        versioned: impl FnOnce(&mut DbConnection) -> Result<Versioned<T>, ApiError>,
+        load: impl FnOnce(&mut DbConnection) -> Result<Versioned<T>, ApiError>,
     ) -> Result<Fresh<T>, ApiError> {
         match self.condition {
             Condition::Absent => {
-                let read = versioned(conn)?;
+                let read = load(conn)?;
                 Ok(Fresh::Body(self.etag(read.version), read.value))
             }
-            Condition::Any | Condition::Tags(_) => self.load(conn, load),
+            Condition::Any | Condition::Tags(_) => self.load(conn, |conn| Ok(load(conn)?.value)),
         }
     }
 

@@ -122,14 +122,10 @@ pub(crate) async fn list(
         }
         let counted = |found: store::events::EventPage| (Some(found.total), found.events);
         match page {
-            Some(_) => validator.load_versioned(
-                conn,
-                |conn| Ok(counted(store::events::list_page(conn, &query)?)),
-                |conn| {
-                    let read = store::events::list_page_versioned(conn, &query, &counts)?;
-                    Ok(read.map(counted))
-                },
-            ),
+            Some(_) => validator.load_versioned(conn, |conn| {
+                let read = store::events::list_page_versioned(conn, &query, &counts)?;
+                Ok(read.map(counted))
+            }),
             None => validator.load(conn, |conn| Ok((None, store::events::list(conn, &query)?))),
         }
     })
@@ -259,11 +255,9 @@ pub(crate) async fn retrieve(
     let id = event_id(&path)?;
     let validator = Validator::of(&req);
     let fresh = with_conn(&state.pool, move |conn| {
-        validator.load_versioned(
-            conn,
-            |conn| store::events::get_detail(conn, id).map_err(event_not_found),
-            |conn| store::events::get_detail_versioned(conn, id).map_err(event_not_found),
-        )
+        validator.load_versioned(conn, |conn| {
+            store::events::get_detail_versioned(conn, id).map_err(event_not_found)
+        })
     })
     .await?;
     Ok(respond(fresh, |detail| {
