@@ -5,6 +5,7 @@
 //! - Mounting: [`configure`], [`admin::configure`], with [`ApiState`] and
 //!   [`ApiConfig`]; [`security_headers`] for the headers the server adds.
 //! - Writing handlers of your own: [`Caller`], [`AuthUser`], [`with_conn`],
+//!   [`with_write`] and [`with_pool`] (writes that share SQLite commits),
 //!   [`ApiError`], [`client_address`].
 //! - The OpenAPI document: [`ApiDoc`].
 
@@ -13,7 +14,7 @@ mod http;
 mod rest;
 mod state;
 
-pub use http::blocking::with_conn;
+pub use http::blocking::{with_conn, with_pool, with_write};
 pub use http::client::address as client_address;
 pub use http::error::ApiError;
 pub use http::identity::{AuthUser, Caller};

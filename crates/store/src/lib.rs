@@ -5,7 +5,8 @@
 //! - Opening a database: [`DatabaseUrl`], [`build_pool`], [`PoolOptions`],
 //!   [`DbPool`] (lending [`PoolEntry`]), [`run_pending_migrations`], [`DbConnection`],
 //!   [`check_health`].
-//! - Writing safely: [`write_transaction`]; answers and the waitlist in
+//! - Writing safely: [`write_transaction`], [`DbPool::write`] (SQLite writes
+//!   sharing commits) and [`Writer`]; answers and the waitlist in
 //!   [`rsvp`] and [`seats`].
 //! - The repositories: [`users`], [`events`], [`attendances`],
 //!   [`attendance_entries`], [`sessions`], [`token_blacklist`],
@@ -41,6 +42,7 @@ mod sql_functions;
 mod sql_types;
 mod time;
 mod transaction;
+mod write_group;
 
 pub mod admin_log;
 pub mod attendance_entries;
@@ -72,4 +74,4 @@ pub use pool::{
     OUTAGE_WAIT,
 };
 pub use time::now;
-pub use transaction::write_transaction;
+pub use transaction::{write_transaction, Writer};

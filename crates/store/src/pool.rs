@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::R2D2Connection;
 
-use crate::{DatabaseUrl, DbConnection, StoreError};
+use crate::write_group::WriteGroup;
+use crate::{write_transaction, Backend, DatabaseUrl, DbConnection, StoreError};
 
 /// A connection borrowed from a [`DbPool`]; it returns to the pool when
 /// dropped. It dereferences to [`DbConnection`] (through [`PoolEntry`]).
@@ -119,6 +120,7 @@ pub struct DbPool {
     url: DatabaseUrl,
     checkout_wait: Duration,
     unreachable: Arc<AtomicBool>,
+    writes: Arc<WriteGroup>,
 }
 
 impl std::fmt::Debug for DbPool {
@@ -152,6 +154,31 @@ impl DbPool {
             url,
             checkout_wait,
             unreachable,
+            writes: Arc::default(),
+        }
+    }
+
+    /// Runs `work` in a write transaction on one of the pool's connections,
+    /// as [`write_transaction`] does on a connection of one's own, and
+    /// returns once it has committed or failed.
+    ///
+    /// On SQLite, writes that arrive while another runs share the next
+    /// transaction and its one commit, each in a savepoint of its own: the
+    /// work sees what was written before it and fails alone. A failed commit
+    /// fails every write it held. Call it without holding a connection of
+    /// this pool: the thread that runs a batch takes one.
+    pub fn write<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        match self.url.backend() {
+            Backend::Sqlite => self.writes.write(self, work),
+            Backend::Postgres => {
+                let mut conn = self.get()?;
+                write_transaction(&mut conn, work)
+            }
         }
     }
 

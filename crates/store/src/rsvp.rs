@@ -12,7 +12,7 @@ use crate::schema::attendances;
 use crate::seats::{self, PromotionMail};
 use crate::sql_types::DbUuid;
 use crate::time::to_db;
-use crate::{write_transaction, DbConnection, StoreError};
+use crate::{DbConnection, StoreError, Writer};
 
 /// What a user answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,20 +71,21 @@ pub struct Outcome {
     pub promoted: usize,
 }
 
-/// Takes the user's answer for the event in its own write transaction.
-pub fn answer(
-    conn: &mut DbConnection,
+/// Takes the user's answer for the event in its own write transaction,
+/// run by `writer`: a connection, or a pool (whose SQLite writes share
+/// commits, see [`crate::DbPool::write`]).
+pub fn answer<W: Writer + ?Sized>(
+    writer: &mut W,
     event_id: EventId,
     user_id: UserId,
     answer: Answer,
     mail: PromotionMail,
 ) -> Result<Outcome, RsvpError> {
-    let unlimited = write_transaction(conn, |conn| {
-        apply_unlimited(conn, event_id, user_id, answer, crate::now())
-    })?;
+    let unlimited =
+        writer.write(move |conn| apply_unlimited(conn, event_id, user_id, answer, crate::now()))?;
     match unlimited {
         Some(outcome) => Ok(outcome),
-        None => write_transaction(conn, |conn| {
+        None => writer.write(move |conn| {
             apply(
                 conn,
                 event_id,

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use parking_lot::{Mutex, MutexGuard};
 
-use crate::{DbConnection, StoreError};
+use crate::{DbConnection, DbPool, PooledConnection, StoreError};
 
 /// This process's SQLite write transactions take turns here before
 /// `BEGIN IMMEDIATE`. A writer that finds SQLite's lock taken sleeps in its
@@ -20,7 +20,8 @@ static SQLITE_WRITERS: Mutex<()> = parking_lot::const_mutex(());
 const TURN_WAIT: Duration = Duration::from_millis(200);
 
 /// Runs `work` in a transaction that intends to write, committing on `Ok`
-/// and rolling back on `Err`.
+/// and rolling back on `Err`. Called inside a transaction, it runs `work`
+/// in a savepoint of that transaction instead.
 ///
 /// On SQLite the transaction starts with `BEGIN IMMEDIATE`, taking the write
 /// lock up front: a deferred transaction that reads first and writes later
@@ -32,9 +33,19 @@ where
     E: From<StoreError>,
 {
     type Manager = <DbConnection as Connection>::TransactionManager;
+    // Inside a transaction already (a write run by `DbPool::write` with
+    // others), the work gets a savepoint; the turn is already taken.
+    let nested = matches!(
+        Manager::transaction_manager_status_mut(conn).transaction_depth(),
+        Ok(Some(_))
+    );
     // Held until the transaction has ended, whichever way.
     let _turn: Option<MutexGuard<'_, ()>>;
     let begun = match conn {
+        _ if nested => {
+            _turn = None;
+            Manager::begin_transaction(conn)
+        }
         DbConnection::Sqlite(inner) => {
             _turn = SQLITE_WRITERS.try_lock_for(TURN_WAIT);
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")
@@ -66,5 +77,51 @@ where
 fn roll_back(conn: &mut DbConnection) {
     if let Err(err) = <DbConnection as Connection>::TransactionManager::rollback_transaction(conn) {
         tracing::warn!(error = %err, "rollback failed; the connection will be discarded");
+    }
+}
+
+/// What runs write transactions: a connection of one's own (through
+/// [`write_transaction`]) or a [`DbPool`], whose concurrent SQLite writes
+/// share one commit ([`DbPool::write`]).
+pub trait Writer {
+    /// Runs `work` in a write transaction, committing on `Ok` and rolling
+    /// back on `Err`; it returns once the outcome is final.
+    fn write<T, E, F>(&mut self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static;
+}
+
+impl Writer for DbConnection {
+    fn write<T, E, F>(&mut self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        write_transaction(self, work)
+    }
+}
+
+impl Writer for PooledConnection {
+    fn write<T, E, F>(&mut self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        write_transaction(self, work)
+    }
+}
+
+impl Writer for DbPool {
+    fn write<T, E, F>(&mut self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        DbPool::write(self, work)
     }
 }

@@ -146,6 +146,72 @@ fn twenty_concurrent_changes_all_succeed_with_one_row(db: &TestDb) {
     });
 }
 
+/// Answers that arrive together (on SQLite they share one commit) are each
+/// kept or refused on their own, and each caller gets its own reply.
+fn concurrent_answers_are_kept_or_refused_each_on_their_own(db: &TestDb) {
+    const ANSWERS: usize = 30;
+    run(async {
+        let app = TestApp::spawn(db);
+        app.register("host").await;
+        let host = app.token("host").await;
+        let event = app
+            .request("POST", "/api/events/")
+            .bearer(&host)
+            .json(&json!({ "name": "Dinner", "date": "2030-05-04", "max_guests": 1 }))
+            .await;
+        assert_eq!(event.status, 201, "{}", event.text());
+        let id = event.json()["id"].as_str().expect("id").to_owned();
+        let path = format!("/api/events/{id}/change_attendee_status/");
+        let mut tokens = Vec::with_capacity(ANSWERS);
+        for i in 0..ANSWERS {
+            app.register(&format!("guest{i}")).await;
+            tokens.push(app.token(&format!("guest{i}")).await);
+        }
+        // Every third guest asks for more guests than the event allows.
+        let too_many = |i: usize| i % 3 == 0;
+        let calls = tokens.iter().enumerate().map(|(i, token)| {
+            let guests = if too_many(i) { 5 } else { 1 };
+            app.request("POST", &path)
+                .bearer(token)
+                .json_owned(json!({ "status": "Going", "guests": guests }))
+        });
+        let replies = futures_util::future::join_all(calls).await;
+        let mut accepted = Vec::new();
+        for (i, reply) in replies.iter().enumerate() {
+            if too_many(i) {
+                assert_eq!(
+                    (reply.status, reply.json()),
+                    (
+                        400,
+                        json!({ "guests": ["Ensure this value is less than or equal to 1."] })
+                    ),
+                    "guest{i}"
+                );
+            } else {
+                assert_eq!(reply.status, 200, "guest{i}: {}", reply.text());
+                assert_eq!(reply.json()["user"]["username"], format!("guest{i}"));
+                assert_eq!(reply.json()["guests"], 1);
+                accepted.push(format!("guest{i}"));
+            }
+        }
+        let stored = app
+            .get(&format!("/api/events/{id}/attendances/"))
+            .await
+            .json();
+        let mut names: Vec<String> = stored
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|a| a["user"]["username"].as_str().expect("name").to_owned())
+            .collect();
+        names.sort();
+        accepted.sort();
+        assert_eq!(names, accepted, "exactly the accepted answers are stored");
+        let detail = app.get(&format!("/api/events/{id}/")).await.json();
+        assert_eq!(detail["counts"]["going"], accepted.len());
+    });
+}
+
 fn attendances_list_filters_by_status_and_paginates(db: &TestDb) {
     run(async {
         let app = TestApp::spawn(db);
@@ -220,5 +286,6 @@ fn attendances_list_filters_by_status_and_paginates(db: &TestDb) {
 store::backend_tests!(
     change_status_upserts_the_callers_answer,
     twenty_concurrent_changes_all_succeed_with_one_row,
+    concurrent_answers_are_kept_or_refused_each_on_their_own,
     attendances_list_filters_by_status_and_paginates,
 );

@@ -20,6 +20,31 @@ where
     .await?
 }
 
+/// Runs `work` in a write transaction on the blocking thread pool, through
+/// [`DbPool::write`]: on SQLite, writes that arrive together share one
+/// commit, each in a savepoint of its own. The result comes back once the
+/// write has committed or failed.
+pub async fn with_write<T, F>(pool: &DbPool, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || pool.write(work)).await?
+}
+
+/// Runs `work` with the pool itself on the blocking thread pool, for work
+/// that writes through [`DbPool::write`] (or a [`store::Writer`]) and so
+/// must not hold one of its connections meanwhile.
+pub async fn with_pool<T, F>(pool: &DbPool, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbPool) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let mut pool = pool.clone();
+    web::block(move || work(&mut pool)).await?
+}
+
 /// Runs CPU-heavy work (bcrypt) on the blocking thread pool.
 pub async fn off_executor<T, F>(work: F) -> Result<T, ApiError>
 where

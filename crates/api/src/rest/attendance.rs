@@ -21,7 +21,7 @@ use crate::rest::representations::{
     StatusChoice,
 };
 use crate::state::State;
-use crate::{with_conn, ApiError};
+use crate::{with_conn, with_pool, ApiError};
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -81,18 +81,19 @@ pub(crate) async fn change_status(
     let id = event_id(&path)?;
     let body = read_fields(&req, payload, state.config.max_body_bytes).await;
     let user_id = user.id;
-    let outcome = with_conn(&state.pool, move |conn| {
+    let outcome = with_pool(&state.pool, move |pool| {
         let answer = match body.and_then(|data| parse_answer(&data)) {
             Ok(answer) => answer,
             Err(invalid) => {
                 // A missing event is a 404 whatever the body says. The
                 // answer itself finds the event missing too, so a valid
                 // body costs no separate lookup.
-                store::events::get(conn, id).map_err(event_not_found)?;
+                let mut conn = pool.get()?;
+                store::events::get(&mut conn, id).map_err(event_not_found)?;
                 return Err(invalid);
             }
         };
-        store::rsvp::answer(conn, id, user_id, answer, mailer::seat_available).map_err(rsvp_error)
+        store::rsvp::answer(pool, id, user_id, answer, mailer::seat_available).map_err(rsvp_error)
     })
     .await?;
     if outcome.promoted > 0 {

@@ -23,7 +23,7 @@ use crate::rest::representations::{
     DetailBody, EventBody, EventDetailBody, EventListBody, EventPageBody, FieldErrorsBody,
 };
 use crate::state::State;
-use crate::{with_conn, ApiError};
+use crate::{with_conn, with_write, ApiError};
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -209,16 +209,14 @@ pub(crate) async fn create(
         plan: written.plan,
     };
     let organizer = user.clone();
-    let event = with_conn(&state.pool, move |conn| {
-        // The organizer's mail is queued in the event's own transaction:
-        // both are saved, or neither.
-        store::write_transaction(conn, |conn| {
-            let event = store::events::create(conn, &new)?;
-            if let Some(message) = mailer::event_created(&event, &organizer) {
-                store::outbox::enqueue(conn, &message, store::now())?;
-            }
-            Ok(event)
-        })
+    // The organizer's mail is queued in the event's own transaction: both
+    // are saved, or neither.
+    let event = with_write(&state.pool, move |conn| {
+        let event = store::events::create(conn, &new)?;
+        if let Some(message) = mailer::event_created(&event, &organizer) {
+            store::outbox::enqueue(conn, &message, store::now())?;
+        }
+        Ok(event)
     })
     .await?;
     state.wake_mailer();
@@ -323,25 +321,23 @@ async fn write(
     // Read now, judged after the permission checks, as DRF orders them.
     let body = read_fields(&req, payload, state.config.max_body_bytes).await;
     let method = method_of(&req);
-    let detail = with_conn(&state.pool, move |conn| {
-        store::write_transaction(conn, |conn| {
-            let event = store::seats::lock_event(conn, id).map_err(event_not_found)?;
-            check(auth::is_organizer_or_read_only(
-                method,
-                Some(caller_id),
-                Some(event.organizer_id),
-            ))?;
-            let written = read_event(&body?, partial, Some(&event), true)?;
-            let changes = EventChanges {
-                name: written.name,
-                date: written.date,
-                organizer_id: None,
-                plan: Some(written.plan),
-            };
-            // Notices, and seats a raised capacity frees, in this transaction.
-            store::seats::update_event(conn, id, &changes, mailer::CHANGE_MAILS)?;
-            Ok(store::events::get_detail(conn, id)?)
-        })
+    let detail = with_write(&state.pool, move |conn| {
+        let event = store::seats::lock_event(conn, id).map_err(event_not_found)?;
+        check(auth::is_organizer_or_read_only(
+            method,
+            Some(caller_id),
+            Some(event.organizer_id),
+        ))?;
+        let written = read_event(&body?, partial, Some(&event), true)?;
+        let changes = EventChanges {
+            name: written.name,
+            date: written.date,
+            organizer_id: None,
+            plan: Some(written.plan),
+        };
+        // Notices, and seats a raised capacity frees, in this transaction.
+        store::seats::update_event(conn, id, &changes, mailer::CHANGE_MAILS)?;
+        Ok(store::events::get_detail(conn, id)?)
     })
     .await?;
     state.wake_mailer();
@@ -368,16 +364,14 @@ pub(crate) async fn destroy(
     let caller_id = permitted_caller(&req, &caller)?;
     let id = event_id(&path)?;
     let method = method_of(&req);
-    with_conn(&state.pool, move |conn| {
-        store::write_transaction(conn, |conn| {
-            let event = store::events::get(conn, id).map_err(event_not_found)?;
-            check(auth::is_organizer_or_read_only(
-                method,
-                Some(caller_id),
-                Some(event.organizer_id),
-            ))?;
-            Ok(store::events::delete(conn, id)?)
-        })
+    with_write(&state.pool, move |conn| {
+        let event = store::events::get(conn, id).map_err(event_not_found)?;
+        check(auth::is_organizer_or_read_only(
+            method,
+            Some(caller_id),
+            Some(event.organizer_id),
+        ))?;
+        Ok(store::events::delete(conn, id)?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

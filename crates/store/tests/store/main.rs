@@ -17,3 +17,4 @@ mod setup;
 mod token_blacklist;
 mod users;
 mod versions;
+mod writes;
