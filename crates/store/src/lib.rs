@@ -29,6 +29,7 @@ macro_rules! native {
     };
 }
 
+mod answer_at_once;
 mod connection;
 mod error;
 mod literal_page;

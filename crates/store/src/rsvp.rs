@@ -12,7 +12,7 @@ use crate::schema::attendances;
 use crate::seats::{self, PromotionMail};
 use crate::sql_types::DbUuid;
 use crate::time::to_db;
-use crate::{DbConnection, StoreError, Writer};
+use crate::{Backend, DbConnection, StoreError, Writer};
 
 /// What a user answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +81,21 @@ pub fn answer<W: Writer + ?Sized>(
     answer: Answer,
     mail: PromotionMail,
 ) -> Result<Outcome, RsvpError> {
+    if writer.backend() == Backend::Postgres {
+        // One statement when the event has no seat rules to apply.
+        let at_once = writer.connection(move |conn| match conn {
+            DbConnection::Pg(pg) => {
+                crate::answer_at_once::answer(pg, event_id, user_id, answer, crate::now())
+            }
+            DbConnection::Sqlite(_) => Ok(None),
+        })??;
+        if let Some(saved) = at_once {
+            return Ok(Outcome {
+                attendance: saved.try_into()?,
+                promoted: 0,
+            });
+        }
+    }
     let unlimited =
         writer.write(move |conn| apply_unlimited(conn, event_id, user_id, answer, crate::now()))?;
     match unlimited {

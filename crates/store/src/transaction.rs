@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use parking_lot::{Mutex, MutexGuard};
 
-use crate::{DbConnection, DbPool, PooledConnection, StoreError};
+use crate::{Backend, DbConnection, DbPool, PooledConnection, StoreError};
 
 /// This process's SQLite write transactions take turns here before
 /// `BEGIN IMMEDIATE`. A writer that finds SQLite's lock taken sleeps in its
@@ -91,6 +91,15 @@ pub trait Writer {
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StoreError> + Send + 'static;
+
+    /// The engine the writes go to.
+    fn backend(&self) -> Backend;
+
+    /// Lends a connection for `work` outside a transaction of its own, for
+    /// a single statement that commits by itself.
+    fn connection<R, F>(&mut self, work: F) -> Result<R, StoreError>
+    where
+        F: FnOnce(&mut DbConnection) -> R;
 }
 
 impl Writer for DbConnection {
@@ -101,6 +110,17 @@ impl Writer for DbConnection {
         E: From<StoreError> + Send + 'static,
     {
         write_transaction(self, work)
+    }
+
+    fn backend(&self) -> Backend {
+        DbConnection::backend(self)
+    }
+
+    fn connection<R, F>(&mut self, work: F) -> Result<R, StoreError>
+    where
+        F: FnOnce(&mut DbConnection) -> R,
+    {
+        Ok(work(self))
     }
 }
 
@@ -113,6 +133,17 @@ impl Writer for PooledConnection {
     {
         write_transaction(self, work)
     }
+
+    fn backend(&self) -> Backend {
+        DbConnection::backend(self)
+    }
+
+    fn connection<R, F>(&mut self, work: F) -> Result<R, StoreError>
+    where
+        F: FnOnce(&mut DbConnection) -> R,
+    {
+        Ok(work(self))
+    }
 }
 
 impl Writer for DbPool {
@@ -123,5 +154,17 @@ impl Writer for DbPool {
         E: From<StoreError> + Send + 'static,
     {
         DbPool::write(self, work)
+    }
+
+    fn backend(&self) -> Backend {
+        self.url().backend()
+    }
+
+    fn connection<R, F>(&mut self, work: F) -> Result<R, StoreError>
+    where
+        F: FnOnce(&mut DbConnection) -> R,
+    {
+        let mut conn = self.get()?;
+        Ok(work(&mut conn))
     }
 }

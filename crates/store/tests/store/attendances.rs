@@ -2,12 +2,13 @@
 
 use std::sync::{Arc, Barrier};
 
-use domain::{Attendance, AttendanceStatus, EventId};
+use domain::{Attendance, AttendanceStatus, EventId, Guests};
 use store::attendances::AttendanceQuery;
+use store::rsvp::Answer;
 use store::testing::TestDb;
-use store::StoreError;
+use store::{Backend, StoreError};
 
-use super::fixtures::{event, user};
+use super::fixtures::{count_queries, event, user};
 
 fn upsert_creates_then_updates_one_row(db: &TestDb) {
     let mut conn = db.conn();
@@ -164,7 +165,50 @@ fn concurrent_upserts_leave_one_row_with_a_written_status(db: &TestDb) {
     assert!(written.iter().all(|w| w.created_at == stored.created_at));
 }
 
+/// Without seat rules to apply, PostgreSQL takes an answer in one
+/// statement; a second answer updates the same row.
+fn an_answer_without_seat_rules_is_one_statement_on_postgres(db: &TestDb) {
+    let mut conn = db.conn();
+    let guest = user(&mut conn, "guest");
+    let party = event(&mut conn, "Party", "2030-01-01", None);
+    let answer = |status| Answer {
+        status,
+        guests: Guests::default(),
+    };
+    let (first, queries) = count_queries(&mut conn, |conn| {
+        store::rsvp::answer(
+            conn,
+            party.id,
+            guest.id,
+            answer(AttendanceStatus::Going),
+            |_, _| None,
+        )
+    });
+    let first = first.expect("answered");
+    assert_eq!(first.attendance.status, AttendanceStatus::Going);
+    assert_eq!(first.promoted, 0);
+    if conn.backend() == Backend::Postgres {
+        assert_eq!(queries, 1, "one INSERT ... SELECT ... ON CONFLICT");
+    }
+    let second = store::rsvp::answer(
+        &mut conn,
+        party.id,
+        guest.id,
+        answer(AttendanceStatus::Maybe),
+        |_, _| None,
+    )
+    .expect("answered again");
+    assert_eq!(second.attendance.created_at, first.attendance.created_at);
+    let stored = store::attendances::get(&mut conn, guest.id, party.id).expect("stored");
+    assert_eq!(stored.status, AttendanceStatus::Maybe);
+    assert_eq!(
+        store::attendances::count_for_event(&mut conn, party.id, None).expect("count"),
+        1
+    );
+}
+
 store::backend_tests!(
+    an_answer_without_seat_rules_is_one_statement_on_postgres,
     upsert_creates_then_updates_one_row,
     upsert_for_unknown_event_is_refused,
     list_filters_by_status_and_pages,
