@@ -66,15 +66,7 @@ pub(crate) fn answer(
         .for_share();
     diesel::insert_into(attendances::table)
         .values(taken_by_the_event)
-        .into_columns((
-            attendances::user_id,
-            attendances::event_id,
-            attendances::status,
-            attendances::created_at,
-            attendances::updated_at,
-            attendances::guests,
-            attendances::waitlist_seq,
-        ))
+        .into_columns(ATTENDANCE_COLUMNS)
         .on_conflict((attendances::user_id, attendances::event_id))
         .do_update()
         .set((

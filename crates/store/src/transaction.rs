@@ -102,49 +102,34 @@ pub trait Writer {
         F: FnOnce(&mut DbConnection) -> R;
 }
 
-impl Writer for DbConnection {
-    fn write<T, E, F>(&mut self, work: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
-        T: Send + 'static,
-        E: From<StoreError> + Send + 'static,
-    {
-        write_transaction(self, work)
-    }
+/// A connection of one's own writes through [`write_transaction`].
+macro_rules! connection_writer {
+    ($($connection:ty),+) => {$(
+        impl Writer for $connection {
+            fn write<T, E, F>(&mut self, work: F) -> Result<T, E>
+            where
+                F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+                T: Send + 'static,
+                E: From<StoreError> + Send + 'static,
+            {
+                write_transaction(self, work)
+            }
 
-    fn backend(&self) -> Backend {
-        DbConnection::backend(self)
-    }
+            fn backend(&self) -> Backend {
+                DbConnection::backend(self)
+            }
 
-    fn connection<R, F>(&mut self, work: F) -> Result<R, StoreError>
-    where
-        F: FnOnce(&mut DbConnection) -> R,
-    {
-        Ok(work(self))
-    }
+            fn connection<R, F>(&mut self, work: F) -> Result<R, StoreError>
+            where
+                F: FnOnce(&mut DbConnection) -> R,
+            {
+                Ok(work(self))
+            }
+        }
+    )+};
 }
 
-impl Writer for PooledConnection {
-    fn write<T, E, F>(&mut self, work: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
-        T: Send + 'static,
-        E: From<StoreError> + Send + 'static,
-    {
-        write_transaction(self, work)
-    }
-
-    fn backend(&self) -> Backend {
-        DbConnection::backend(self)
-    }
-
-    fn connection<R, F>(&mut self, work: F) -> Result<R, StoreError>
-    where
-        F: FnOnce(&mut DbConnection) -> R,
-    {
-        Ok(work(self))
-    }
-}
+connection_writer!(DbConnection, PooledConnection);
 
 impl Writer for DbPool {
     fn write<T, E, F>(&mut self, work: F) -> Result<T, E>

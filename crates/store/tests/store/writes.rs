@@ -35,6 +35,15 @@ fn hold_the_writer(pool: &DbPool) -> JoinHandle<Result<EventId, StoreError>> {
     holder
 }
 
+/// Waits for the holding write to commit; its event is the first expected.
+fn committed_holder(holder: JoinHandle<Result<EventId, StoreError>>) -> BTreeSet<String> {
+    holder
+        .join()
+        .expect("holder finished")
+        .expect("holder committed");
+    BTreeSet::from(["Holder".to_owned()])
+}
+
 /// The names of every stored event.
 fn stored_names(db: &TestDb) -> BTreeSet<String> {
     let query = EventQuery {
@@ -68,11 +77,7 @@ fn writes_queued_together_each_keep_their_own_outcome(db: &TestDb) {
             })
         })
         .collect();
-    holder
-        .join()
-        .expect("holder finished")
-        .expect("holder committed");
-    let mut expected: BTreeSet<String> = BTreeSet::from(["Holder".to_owned()]);
+    let mut expected = committed_holder(holder);
     for (i, writer) in writers.into_iter().enumerate() {
         match writer.join().expect("writer finished") {
             Ok(id) => {
@@ -106,11 +111,7 @@ fn a_write_that_panics_is_undone_alone(db: &TestDb) {
             })
         })
         .collect();
-    holder
-        .join()
-        .expect("holder finished")
-        .expect("holder committed");
-    let mut expected: BTreeSet<String> = BTreeSet::from(["Holder".to_owned()]);
+    let mut expected = committed_holder(holder);
     for (i, writer) in writers.into_iter().enumerate() {
         match writer.join() {
             Ok(committed) => {
