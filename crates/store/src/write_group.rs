@@ -92,14 +92,28 @@ where
         let Some(work) = self.work.take() else {
             return Ok(());
         };
+        let outer = depth(conn)?;
         Manager::begin_transaction(conn)?;
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| work(conn)));
         let keep = matches!(outcome, Ok(Ok(_)));
         self.outcome = Some(outcome);
-        if keep {
+        // A panic inside a transaction the work opened leaves that one open:
+        // close it first, or the work's own savepoint would stay open and the
+        // batch's commit would only release it.
+        let left_open = depth(conn)? > outer + 1;
+        while depth(conn)? > outer + 1 {
+            Manager::rollback_transaction(conn)?;
+        }
+        if keep && !left_open {
             Manager::commit_transaction(conn)?;
         } else {
             Manager::rollback_transaction(conn)?;
+        }
+        if keep && left_open {
+            // It said it succeeded but its effects are gone: fail the batch.
+            return Err(StoreError::Unavailable(
+                "a write left a transaction open".to_owned(),
+            ));
         }
         Ok(())
     }
@@ -124,6 +138,12 @@ where
     fn lead(&self) {
         self.mailbox.set(Stage::Lead);
     }
+}
+
+/// How many transactions and savepoints are open on `conn`.
+fn depth(conn: &mut DbConnection) -> Result<u32, StoreError> {
+    let open = Manager::transaction_manager_status_mut(conn).transaction_depth()?;
+    Ok(open.map_or(0, std::num::NonZeroU32::get))
 }
 
 /// The error each write of a batch gets when the batch did not commit.

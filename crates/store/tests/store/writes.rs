@@ -105,8 +105,12 @@ fn a_write_that_panics_is_undone_alone(db: &TestDb) {
             thread::spawn(move || {
                 pool.write(move |conn| {
                     event(conn, &format!("Writer {i}"), "2030-01-02", None);
-                    assert_ne!(i, 3, "writer 3 panics after it wrote");
-                    Ok::<_, StoreError>(())
+                    // Writer 3 panics inside a transaction of its own.
+                    store::write_transaction(conn, |conn| {
+                        event(conn, &format!("Nested {i}"), "2030-01-02", None);
+                        assert_ne!(i, 3, "writer 3 panics after it wrote");
+                        Ok::<_, StoreError>(())
+                    })
                 })
             })
         })
@@ -117,6 +121,7 @@ fn a_write_that_panics_is_undone_alone(db: &TestDb) {
             Ok(committed) => {
                 committed.expect("committed");
                 expected.insert(format!("Writer {i}"));
+                expected.insert(format!("Nested {i}"));
             }
             Err(_) => assert_eq!(i, 3, "only writer 3 panics, in its own thread"),
         }
