@@ -17,9 +17,9 @@ use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
-use diesel::upsert::excluded;
 use domain::{EventId, UserId};
 
+use crate::attendances::answer_overwrites;
 use crate::rows::{guests_to_db, AttendanceRow, ATTENDANCE_COLUMNS};
 use crate::rsvp::Answer;
 use crate::schema::{attendances, events};
@@ -69,12 +69,7 @@ pub(crate) fn answer(
         .into_columns(ATTENDANCE_COLUMNS)
         .on_conflict((attendances::user_id, attendances::event_id))
         .do_update()
-        .set((
-            attendances::status.eq(excluded(attendances::status)),
-            attendances::guests.eq(excluded(attendances::guests)),
-            attendances::waitlist_seq.eq(excluded(attendances::waitlist_seq)),
-            attendances::updated_at.eq(excluded(attendances::updated_at)),
-        ))
+        .set(answer_overwrites!())
         .returning(ATTENDANCE_COLUMNS)
         .get_result::<AttendanceRow>(pg)
         .optional()

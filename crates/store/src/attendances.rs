@@ -1,7 +1,6 @@
 //! The `attendances` repository.
 
 use diesel::prelude::*;
-use diesel::upsert::excluded;
 use domain::{
     Attendance, AttendanceCounts, AttendanceDetail, AttendanceStatus, EventId, User, UserId,
 };
@@ -90,6 +89,24 @@ pub fn create_many(
     Ok(())
 }
 
+/// What an upsert of an answer overwrites when the user answered before:
+/// all but the row's identity and when it was first written. A macro, as
+/// Diesel's `Excluded` type cannot be named outside Diesel.
+macro_rules! answer_overwrites {
+    () => {{
+        use diesel::upsert::excluded;
+        use diesel::ExpressionMethods;
+        use $crate::schema::attendances::{guests, status, updated_at, waitlist_seq};
+        (
+            status.eq(excluded(status)),
+            guests.eq(excluded(guests)),
+            waitlist_seq.eq(excluded(waitlist_seq)),
+            updated_at.eq(excluded(updated_at)),
+        )
+    }};
+}
+pub(crate) use answer_overwrites;
+
 /// Writes `row` as the user's answer for its event in one statement
 /// (`INSERT .. ON CONFLICT DO UPDATE` of status, guests, queue key and
 /// `updated_at`; `created_at` stays the first answer's), and returns it.
@@ -102,12 +119,7 @@ pub(crate) fn upsert_row(
         .values(row)
         .on_conflict((attendances::user_id, attendances::event_id))
         .do_update()
-        .set((
-            attendances::status.eq(excluded(attendances::status)),
-            attendances::guests.eq(excluded(attendances::guests)),
-            attendances::waitlist_seq.eq(excluded(attendances::waitlist_seq)),
-            attendances::updated_at.eq(excluded(attendances::updated_at)),
-        ))
+        .set(answer_overwrites!())
         .returning(ATTENDANCE_COLUMNS)
         .get_result::<AttendanceRow>(c))?)
 }
