@@ -109,6 +109,11 @@ pub struct Settings {
     #[arg(long, env = "TRUSTED_PROXIES", default_value_t = 0, global = true)]
     pub trusted_proxies: usize,
 
+    /// MiB of rendered event and attendance bodies kept, each served again
+    /// while nothing it shows has changed (0: render every one).
+    #[arg(long, env = "RESPONSE_CACHE_MIB", default_value_t = 4, global = true)]
+    pub response_cache_mib: usize,
+
     /// Where mail goes: console (the log), smtp, or none.
     #[arg(long, env = "EMAIL_BACKEND", default_value = "console", global = true)]
     pub email_backend: mailer::Backend,
@@ -224,6 +229,7 @@ impl Settings {
             login_failure_window: Duration::from_secs(self.login_throttle_window),
             trusted_proxies: self.trusted_proxies,
             public_url: self.site_url.clone(),
+            response_cache_bytes: self.response_cache_mib.saturating_mul(1024 * 1024),
         }
     }
 

@@ -12,6 +12,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use auth::{FeedKey, TokenConfig};
 use store::DbPool;
 
+use crate::http::body_cache::BodyCache;
 use crate::ApiError;
 
 /// The API's settings.
@@ -42,6 +43,9 @@ pub struct ApiConfig {
     /// handed out to be used elsewhere (the calendar feed) start with it.
     /// `None`: the address the request came to.
     pub public_url: Option<String>,
+    /// Bytes of rendered event and attendance bodies kept to be served
+    /// again while the data version stays; 0 keeps none.
+    pub response_cache_bytes: usize,
 }
 
 impl Default for ApiConfig {
@@ -57,6 +61,7 @@ impl Default for ApiConfig {
             login_failure_window: Duration::from_secs(5 * 60),
             trusted_proxies: 0,
             public_url: None,
+            response_cache_bytes: 4 * 1024 * 1024,
         }
     }
 }
@@ -80,6 +85,8 @@ pub struct ApiState {
     mail_waker: Option<mailer::Waker>,
     /// Counts of filtered event listings, checked against the data version.
     pub event_counts: Arc<store::count_cache::CountCache>,
+    /// Rendered bodies, served again while the data version stays.
+    pub(crate) bodies: Arc<BodyCache>,
 }
 
 impl ApiState {
@@ -93,6 +100,7 @@ impl ApiState {
             to_chrono(config.access_token_lifetime),
             to_chrono(config.refresh_token_lifetime),
         );
+        let bodies = Arc::new(BodyCache::new(config.response_cache_bytes));
         Self {
             pool,
             tokens,
@@ -101,6 +109,7 @@ impl ApiState {
             config: Arc::new(config),
             dummy_hash: Arc::new(OnceLock::new()),
             event_counts: Arc::default(),
+            bodies,
             mail_waker: None,
         }
     }

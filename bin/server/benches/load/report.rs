@@ -37,6 +37,16 @@ fn token(user: domain::UserId) -> String {
         .expect("token")
 }
 
+/// The scenarios measured a second time against a server that keeps no
+/// rendered body, so the table shows loading and rendering as well as
+/// serving a kept body.
+const RENDERED: [&str; 2] = [LIST, DETAIL];
+
+/// The row name of a scenario measured on the server that keeps no body.
+fn rendered_name(name: &str) -> String {
+    format!("{name}, rendered every time (RESPONSE_CACHE_MIB=0)")
+}
+
 /// The scenario names the scale run repeats at each size.
 const SCALED: [&str; 3] = [LIST, DETAIL, SEARCH];
 const LIST: &str = "GET /api/events/?limit=20";
@@ -133,6 +143,7 @@ pub fn standard(name: &str, db: &TestDb, plan: &Plan) {
         started.elapsed()
     );
     let server = Server::start(db.url());
+    let rendering = Server::rendering_every_time(db.url());
     println!(
         "\n### {name}: {} users, {} events, {} attendances; wrk -t{} -c{} -d{}s\n",
         plan.users,
@@ -158,8 +169,16 @@ pub fn standard(name: &str, db: &TestDb, plan: &Plan) {
             continue;
         }
         row(&scenario.name, &m, ceiling);
+        if RENDERED.contains(&scenario.name.as_str()) {
+            let m = measure(&rendering.address, scenario, plan);
+            row(&rendered_name(&scenario.name), &m, ceiling);
+        }
     }
     println!("\nServer peak RSS: {:.1} MiB", server.peak_rss_mib());
+    println!(
+        "Peak RSS of the server keeping no body: {:.1} MiB",
+        rendering.peak_rss_mib()
+    );
 }
 
 /// The scale run: list, search and detail at growing table sizes.
@@ -188,6 +207,7 @@ pub fn scale(name: &str, _db: &TestDb, plan: &Plan) {
         let seeded = seed(&db, plan.users, size, plan.attendances);
         eprintln!("{name}: seeded {size} events in {:.1?}", started.elapsed());
         let server = Server::start(db.url());
+        let rendering = Server::rendering_every_time(db.url());
         let scaled = scenarios(&seeded, &server)
             .into_iter()
             .filter(|s| SCALED.contains(&s.name.as_str()));
@@ -197,6 +217,18 @@ pub fn scale(name: &str, _db: &TestDb, plan: &Plan) {
                 "| {size} | {} | {:.0} | {:.2} | {:.2} | {} | {} |",
                 scenario.name, m.rps, m.p50_ms, m.p99_ms, m.non_2xx, m.socket_errors
             );
+            if RENDERED.contains(&scenario.name.as_str()) {
+                let m = measure(&rendering.address, &scenario, plan);
+                println!(
+                    "| {size} | {} | {:.0} | {:.2} | {:.2} | {} | {} |",
+                    rendered_name(&scenario.name),
+                    m.rps,
+                    m.p50_ms,
+                    m.p99_ms,
+                    m.non_2xx,
+                    m.socket_errors
+                );
+            }
             if scenario.name == SEARCH {
                 // One client alone: the latency of the search itself.
                 let alone = Plan {

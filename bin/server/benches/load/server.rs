@@ -18,6 +18,21 @@ pub struct Server {
 impl Server {
     /// Starts the server on `database_url`.
     pub fn start(database_url: &str) -> Self {
+        Self::start_with(database_url, &[])
+    }
+
+    /// A server that renders every response: no body is kept to be served
+    /// again (an older build ignores the setting, having no such cache). It
+    /// leaves the outbox to the other server.
+    pub fn rendering_every_time(database_url: &str) -> Self {
+        Self::start_with(
+            database_url,
+            &[("RESPONSE_CACHE_MIB", "0"), ("EMAIL_WORKER", "false")],
+        )
+    }
+
+    /// Starts the server on `database_url` with `extra` settings.
+    fn start_with(database_url: &str, extra: &[(&str, &str)]) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
@@ -33,6 +48,7 @@ impl Server {
             .env("RUST_LOG", "warn")
             .env("EMAIL_BACKEND", "none")
             .env("ACCESS_TOKEN_LIFETIME", "86400")
+            .envs(extra.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

@@ -1,7 +1,10 @@
 //! Conditional GETs: event detail, event lists and attendance lists carry
 //! an `ETag`; `If-None-Match` with a current tag is answered 304 with no
-//! body, and any write makes every earlier tag stale.
+//! body, and any write makes every earlier tag stale. Their rendered bodies
+//! are kept and served again while the data version stays, and never after
+//! it moved, whichever server wrote.
 
+use diesel::connection::SimpleConnection;
 use serde_json::json;
 use store::testing::TestDb;
 
@@ -104,7 +107,92 @@ fn a_star_matches_only_what_exists(db: &TestDb) {
     });
 }
 
+/// Renames the events called `from` behind the server's back: the data
+/// changes, and the data version is put back to what it was, so only a
+/// response that loads the data can show the new name.
+fn rename_without_a_new_version(db: &TestDb, from: &str, to: &str) {
+    let mut conn = db.conn();
+    // The trigger bumped one shard by one: the connection's own on
+    // PostgreSQL, the only one on SQLite.
+    let shard = if db.url().starts_with("postgres") {
+        "WHERE shard = pg_backend_pid() % 16"
+    } else {
+        ""
+    };
+    conn.batch_execute(&format!(
+        "UPDATE events SET name = '{to}' WHERE name = '{from}'; \
+         UPDATE data_versions SET version = version - 1 {shard};"
+    ))
+    .expect("rename");
+}
+
+fn a_kept_body_is_served_until_the_version_moves_on_any_server(db: &TestDb) {
+    run(async {
+        let app = TestApp::spawn(db);
+        let other = TestApp::spawn(db);
+        let uncached = TestApp::spawn_with_args(db, &["--response-cache-mib", "0"]);
+        app.register("alice").await;
+        app.register("bob").await;
+        let alice = app.token("alice").await;
+        let bob = other.token("bob").await;
+        let event = app.create_event(&alice, "Party", "2030-01-01").await;
+        let id = event["id"].as_str().expect("id").to_owned();
+        let paths = [
+            "/api/events/".to_owned(),
+            "/api/events/?limit=5".to_owned(),
+            format!("/api/events/{id}/"),
+        ];
+        let mut first = Vec::new();
+        for path in &paths {
+            let reply = app.get(path).await;
+            assert_eq!(reply.status, 200, "{path}: {}", reply.text());
+            first.push((reply.text(), reply.header("etag")));
+        }
+
+        rename_without_a_new_version(db, "Party", "Sneaky");
+        for (path, (body, tag)) in paths.iter().zip(&first) {
+            // The same version: the kept body, byte for byte, with its tag
+            // and type. A server keeping nothing loads the new name.
+            let again = app.get(path).await;
+            assert_eq!(again.status, 200, "{path}");
+            assert_eq!(&again.text(), body, "{path} was loaded again");
+            assert_eq!(&again.header("etag"), tag, "{path}");
+            assert_eq!(
+                again.header("content-type").as_deref(),
+                Some("application/json")
+            );
+            let loaded = uncached.get(path).await;
+            assert!(
+                loaded.text().contains("Sneaky"),
+                "{path}: {}",
+                loaded.text()
+            );
+        }
+
+        // Bob answers through the other server: the version moves, and the
+        // first server loads everything afresh, the rename included.
+        let reply = other
+            .request("POST", &format!("/api/events/{id}/change_attendee_status/"))
+            .bearer(&bob)
+            .json(&json!({ "status": "Going" }))
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        for (path, (_, tag)) in paths.iter().zip(&first) {
+            let fresh = app.get(path).await;
+            assert_eq!(fresh.status, 200, "{path}");
+            assert!(fresh.text().contains("Sneaky"), "{path}: {}", fresh.text());
+            assert_ne!(&fresh.header("etag"), tag, "{path}");
+        }
+        let detail = app.get(&format!("/api/events/{id}/")).await.text();
+        assert!(detail.contains("\"bob\""), "{detail}");
+        // The body rendered after the write is what is served next.
+        let detail_again = app.get(&format!("/api/events/{id}/")).await.text();
+        assert_eq!(detail, detail_again);
+    });
+}
+
 store::backend_tests!(
     a_current_tag_gets_304_until_a_write,
-    a_star_matches_only_what_exists
+    a_star_matches_only_what_exists,
+    a_kept_body_is_served_until_the_version_moves_on_any_server
 );

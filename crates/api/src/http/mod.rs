@@ -3,6 +3,7 @@
 
 pub(crate) mod blocking;
 pub(crate) mod body;
+pub(crate) mod body_cache;
 pub(crate) mod client;
 pub(crate) mod conditional;
 pub(crate) mod csrf_field;

@@ -184,7 +184,7 @@ pub(crate) async fn list(
         None => Ok(None),
     };
     let page = Pagination::of(&params, state.config.page_size);
-    let validator = Validator::of(&req);
+    let validator = Validator::of(&req, &state.bodies);
     let fresh = with_conn(&state.pool, move |conn| {
         validator.load(conn, |conn| {
             store::events::get(conn, id).map_err(event_not_found)?;

@@ -112,7 +112,7 @@ pub(crate) async fn list(
         limit: page.map(|p| p.limit),
         offset: page.map_or(0, |p| p.offset),
     };
-    let validator = Validator::of(&req);
+    let validator = Validator::of(&req, &state.bodies);
     let counts = state.event_counts.clone();
     let fresh = with_conn(&state.pool, move |conn| {
         if let Some(id) = organizer {
@@ -251,7 +251,7 @@ pub(crate) async fn retrieve(
     _caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
     let id = event_id(&path)?;
-    let validator = Validator::of(&req);
+    let validator = Validator::of(&req, &state.bodies);
     let fresh = with_conn(&state.pool, move |conn| {
         validator.load_versioned(conn, |conn| {
             store::events::get_detail_versioned(conn, id).map_err(event_not_found)
