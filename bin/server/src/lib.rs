@@ -2,6 +2,7 @@
 //! wiring of the library crates into one running application.
 
 pub mod access_log;
+pub mod allocator;
 pub mod app;
 pub mod cli;
 pub mod import_django;

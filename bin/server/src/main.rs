@@ -6,6 +6,7 @@ use clap::Parser;
 use server::cli::{Cli, Command};
 
 fn main() -> ExitCode {
+    server::allocator::cap_arenas();
     let cli = Cli::parse();
     let settings = cli.settings;
     let result = match cli.command.unwrap_or_default() {

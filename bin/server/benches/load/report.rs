@@ -169,6 +169,11 @@ pub fn standard(name: &str, db: &TestDb, plan: &Plan) {
             continue;
         }
         row(&scenario.name, &m, ceiling);
+        eprintln!(
+            "{name}: peak RSS {:.1} MiB after {}",
+            server.peak_rss_mib(),
+            scenario.name
+        );
         if RENDERED.contains(&scenario.name.as_str()) {
             let m = measure(&rendering.address, scenario, plan);
             row(&rendered_name(&scenario.name), &m, ceiling);
