@@ -16,8 +16,8 @@ use actix_web::web::Bytes;
 use parking_lot::Mutex;
 
 /// What each kept body costs besides its bytes and its key: the map's
-/// entry, the tag and the content type, roughly.
-const ENTRY_OVERHEAD: usize = 128;
+/// slot, the shared buffer's header and the content type, with room.
+const ENTRY_OVERHEAD: usize = 256;
 
 /// A body as it was sent.
 #[derive(Clone)]
@@ -43,6 +43,15 @@ impl Entry {
 struct Bodies {
     entries: HashMap<String, Entry>,
     bytes: usize,
+}
+
+impl Bodies {
+    /// Empties the cache and hands back what it held, to be freed once
+    /// the lock is released.
+    fn empty(&mut self) -> HashMap<String, Entry> {
+        self.bytes = 0;
+        std::mem::take(&mut self.entries)
+    }
 }
 
 /// Rendered bodies by request address, each with its data version, within
@@ -78,11 +87,19 @@ impl BodyCache {
         self.budget > 0 && self.bodies.lock().entries.contains_key(key)
     }
 
-    /// The body for `key` if it was read at `version`.
+    /// The body for `key` if it was read at `version`. A version lower
+    /// than a kept one means the counter went back (a restored backup):
+    /// every kept body is dropped, so none can match again later.
     pub(crate) fn get(&self, key: &str, version: i64) -> Option<KeptBody> {
-        let bodies = self.bodies.lock();
+        let mut bodies = self.bodies.lock();
         match bodies.entries.get(key) {
             Some(entry) if entry.version == version => Some(entry.body.clone()),
+            Some(entry) if entry.version > version => {
+                let dropped = bodies.empty();
+                drop(bodies);
+                drop(dropped);
+                None
+            }
             _ => None,
         }
     }
@@ -91,13 +108,18 @@ impl BodyCache {
     /// newer version is kept already (a slow request finishing late) or it
     /// alone would take a quarter of the budget.
     pub(crate) fn put(&self, key: &str, version: i64, body: KeptBody) {
+        // A copy of its own: the rendered buffer may be larger than its
+        // bytes, and the budget counts bytes.
+        let body = KeptBody {
+            bytes: Bytes::copy_from_slice(&body.bytes),
+            ..body
+        };
         let entry = Entry { version, body };
         let weight = entry.weight(key);
         if weight > self.budget / 4 {
             return;
         }
-        let mut guard = self.bodies.lock();
-        let bodies = &mut *guard;
+        let mut bodies = self.bodies.lock();
         if let Some(old) = bodies.entries.get(key) {
             if old.version > version {
                 return;
@@ -106,12 +128,14 @@ impl BodyCache {
         }
         // Full: start over. Cheap, and a full cache means the addresses
         // asked for vary so much that few bodies would be asked for twice.
-        if bodies.bytes + weight > self.budget {
-            bodies.entries.clear();
-            bodies.bytes = 0;
-        }
+        let dropped = (bodies.bytes + weight > self.budget).then(|| bodies.empty());
         bodies.bytes += weight;
-        bodies.entries.insert(key.to_owned(), entry);
+        if let Some(old) = bodies.entries.insert(key.to_owned(), entry) {
+            drop(old);
+        }
+        // The dropped bodies are freed after the lock is released.
+        drop(bodies);
+        drop(dropped);
     }
 }
 
@@ -150,6 +174,49 @@ mod tests {
         cache.put("/a", 9, body("nine"));
         assert_eq!(text(cache.get("/a", 9)), Some(b"nine".to_vec()));
         assert_eq!(text(cache.get("/a", 8)), None);
+    }
+
+    #[test]
+    fn a_replaced_body_is_counted_once() {
+        let cache = BodyCache::new(4096);
+        for version in 1..50 {
+            cache.put("/a", version, body("seven"));
+        }
+        let bodies = cache.bodies.lock();
+        assert_eq!(bodies.entries.len(), 1);
+        assert_eq!(bodies.bytes, "/a".len() + "seven".len() + ENTRY_OVERHEAD);
+    }
+
+    #[test]
+    fn a_version_going_back_drops_every_kept_body() {
+        let cache = BodyCache::new(4096);
+        cache.put("/a", 9, body("nine"));
+        cache.put("/b", 9, body("nine"));
+        // A restored backup: the counter reads 5, and later 9 again.
+        assert_eq!(text(cache.get("/a", 5)), None);
+        assert_eq!(text(cache.get("/b", 9)), None);
+        assert!(!cache.holds("/a"));
+        assert_eq!(cache.bodies.lock().bytes, 0);
+    }
+
+    #[test]
+    fn a_kept_body_holds_its_bytes_only() {
+        let cache = BodyCache::new(1 << 20);
+        let mut rendered = Vec::with_capacity(64 * 1024);
+        rendered.extend_from_slice(b"[]");
+        let buffer = rendered.as_ptr();
+        cache.put(
+            "/a",
+            1,
+            KeptBody {
+                content_type: HeaderValue::from_static("application/json"),
+                bytes: Bytes::from(rendered),
+            },
+        );
+        let kept = cache.get("/a", 1).map(|b| b.bytes);
+        assert_eq!(kept.as_deref(), Some(&b"[]"[..]));
+        // A copy, not a view into the 64 KiB buffer it was rendered into.
+        assert!(kept.is_some_and(|b| b.as_ptr() != buffer));
     }
 
     #[test]

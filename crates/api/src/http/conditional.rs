@@ -31,7 +31,8 @@ pub(crate) struct Validator {
     request: u64,
     condition: Condition,
     bodies: Arc<BodyCache>,
-    /// The address the body is kept under: what the tag hashes, in full.
+    /// The address the body is kept under: what the tag hashes, in full
+    /// (the build aside: a cache lives in one process).
     address: String,
 }
 
@@ -71,7 +72,14 @@ impl Validator {
             request: hasher.finish(),
             condition,
             bodies: Arc::clone(bodies),
-            address: format!("{origin}{}?{}", req.path(), req.query_string()),
+            // The origin comes from a header and may hold any character:
+            // its length keeps it from running into the path.
+            address: format!(
+                "{}:{origin}{}?{}",
+                origin.len(),
+                req.path(),
+                req.query_string()
+            ),
         }
     }
 
