@@ -3,6 +3,7 @@ use std::fmt;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, SqliteConnection};
 
+use crate::checkpointer::BACKSTOP_PAGES;
 use crate::StoreError;
 
 /// A connection to either supported database; the variant is chosen from the URL.
@@ -101,7 +102,8 @@ impl DatabaseUrl {
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-                     PRAGMA cache_size = -{SQLITE_CACHE_KIB};"
+                     PRAGMA cache_size = -{SQLITE_CACHE_KIB}; \
+                     PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES};"
                 ))?;
                 Ok(DbConnection::Sqlite(conn))
             }

@@ -30,6 +30,7 @@ macro_rules! native {
 }
 
 mod answer_at_once;
+mod checkpointer;
 mod connection;
 mod error;
 mod literal_page;

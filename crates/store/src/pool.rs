@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::R2D2Connection;
 
+use crate::checkpointer::Checkpointer;
 use crate::write_group::WriteGroup;
 use crate::{write_transaction, Backend, DatabaseUrl, DbConnection, StoreError};
 
@@ -121,6 +122,8 @@ pub struct DbPool {
     checkout_wait: Duration,
     unreachable: Arc<AtomicBool>,
     writes: Arc<WriteGroup>,
+    /// SQLite: checkpoints the log while the pool lives.
+    _checkpointer: Option<Checkpointer>,
 }
 
 impl std::fmt::Debug for DbPool {
@@ -149,12 +152,14 @@ impl DbPool {
             // The manager reports outages once each, not every retry.
             .error_handler(Box::new(r2d2::NopErrorHandler))
             .build_unchecked(manager);
+        let checkpointer = (url.backend() == Backend::Sqlite).then(|| Checkpointer::start(&url));
         Self {
             connections,
             url,
             checkout_wait,
             unreachable,
             writes: Arc::default(),
+            _checkpointer: checkpointer,
         }
     }
 
