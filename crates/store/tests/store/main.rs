@@ -5,6 +5,7 @@
 )]
 
 mod attendances;
+mod checkpoints;
 mod events;
 mod fixtures;
 mod listing;
