@@ -8,16 +8,13 @@
 //! events, so an equal version means nothing changed since the count began:
 //! it is exact, never stale. Any write makes every kept count miss once.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use domain::UserId;
-use parking_lot::Mutex;
 
 use crate::events::EventFilter;
+use crate::version_cache::VersionCache;
 
-/// Kept counts at most; when full it starts over (cheap, and a full cache
-/// means the filters vary so much that few would hit anyway).
+/// Kept counts at most (each weighs one); when full it starts over.
 const CAPACITY: usize = 1024;
 
 /// What a count depends on: the filter, search terms as given.
@@ -44,9 +41,18 @@ impl From<&EventFilter> for CountKey {
 
 /// Counts of filtered listings of one database, each with the version it
 /// was counted at. Share one per pool (one per database).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct CountCache {
-    counts: Mutex<HashMap<CountKey, (i64, i64)>>,
+    counts: VersionCache<CountKey, i64>,
+}
+
+impl Default for CountCache {
+    fn default() -> Self {
+        // Each count weighs one.
+        Self {
+            counts: VersionCache::new(CAPACITY),
+        }
+    }
 }
 
 impl CountCache {
@@ -57,25 +63,13 @@ impl CountCache {
 
     /// The count for `filter` if it was taken at `version`.
     pub(crate) fn get(&self, filter: &EventFilter, version: i64) -> Option<i64> {
-        let counts = self.counts.lock();
-        match counts.get(&CountKey::from(filter)) {
-            Some(&(at, count)) if at == version => Some(count),
-            _ => None,
-        }
+        self.counts.get(&CountKey::from(filter), version)
     }
 
     /// Keeps `count`, counted after `version` was read, unless a count at
     /// a newer version is kept already (a slow count finishing late).
     pub(crate) fn put(&self, filter: &EventFilter, version: i64, count: i64) {
-        let key = CountKey::from(filter);
-        let mut counts = self.counts.lock();
-        if counts.get(&key).is_some_and(|&(at, _)| at > version) {
-            return;
-        }
-        if counts.len() >= CAPACITY {
-            counts.clear();
-        }
-        counts.insert(key, (version, count));
+        self.counts.put(CountKey::from(filter), version, count, 1);
     }
 }
 

@@ -63,6 +63,7 @@ pub mod seats;
 pub mod sessions;
 pub mod token_blacklist;
 pub mod users;
+pub mod version_cache;
 pub mod versions;
 
 #[cfg(feature = "testing")]

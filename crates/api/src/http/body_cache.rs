@@ -9,11 +9,9 @@
 //! is exactly as fresh as a `304` and never stale: any committed write
 //! moves the version and every kept body misses once.
 
-use std::collections::HashMap;
-
 use actix_web::http::header::HeaderValue;
 use actix_web::web::Bytes;
-use parking_lot::Mutex;
+use store::version_cache::VersionCache;
 
 /// What each kept body costs besides its bytes and its key: the map's
 /// slot, the shared buffer's header and the content type, with room.
@@ -28,47 +26,15 @@ pub(crate) struct KeptBody {
     pub(crate) bytes: Bytes,
 }
 
-struct Entry {
-    version: i64,
-    body: KeptBody,
-}
-
-impl Entry {
-    fn weight(&self, key: &str) -> usize {
-        key.len() + self.body.bytes.len() + ENTRY_OVERHEAD
-    }
-}
-
-#[derive(Default)]
-struct Bodies {
-    entries: HashMap<String, Entry>,
-    bytes: usize,
-}
-
-impl Bodies {
-    /// Empties the cache and hands back what it held, to be freed once
-    /// the lock is released.
-    fn empty(&mut self) -> HashMap<String, Entry> {
-        self.bytes = 0;
-        std::mem::take(&mut self.entries)
-    }
-}
-
 /// Rendered bodies by request address, each with its data version, within
-/// a budget of bytes. Share one per database.
+/// a budget of bytes ([`VersionCache`] keeps them). Share one per database.
 pub struct BodyCache {
-    budget: usize,
-    bodies: Mutex<Bodies>,
+    bodies: VersionCache<String, KeptBody>,
 }
 
 impl std::fmt::Debug for BodyCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let bodies = self.bodies.lock();
-        f.debug_struct("BodyCache")
-            .field("budget", &self.budget)
-            .field("entries", &bodies.entries.len())
-            .field("bytes", &bodies.bytes)
-            .finish()
+        self.bodies.fmt(f)
     }
 }
 
@@ -76,66 +42,32 @@ impl BodyCache {
     /// A cache holding at most `budget` bytes of bodies; 0 keeps none.
     pub fn new(budget: usize) -> Self {
         Self {
-            budget,
-            bodies: Mutex::default(),
+            bodies: VersionCache::new(budget),
         }
     }
 
-    /// Whether a body for `key` is kept at any version: only then is the
-    /// version worth reading before the data.
-    pub(crate) fn holds(&self, key: &str) -> bool {
-        self.budget > 0 && self.bodies.lock().entries.contains_key(key)
+    /// Whether a body for `address` is kept at any version: only then is
+    /// the version worth reading before the data.
+    pub(crate) fn holds(&self, address: &str) -> bool {
+        self.bodies.holds(address)
     }
 
-    /// The body for `key` if it was read at `version`. A version lower
-    /// than a kept one means the counter went back (a restored backup):
-    /// every kept body is dropped, so none can match again later.
-    pub(crate) fn get(&self, key: &str, version: i64) -> Option<KeptBody> {
-        let mut bodies = self.bodies.lock();
-        match bodies.entries.get(key) {
-            Some(entry) if entry.version == version => Some(entry.body.clone()),
-            Some(entry) if entry.version > version => {
-                let dropped = bodies.empty();
-                drop(bodies);
-                drop(dropped);
-                None
-            }
-            _ => None,
-        }
+    /// The body for `address` if it was read at `version`.
+    pub(crate) fn get(&self, address: &str, version: i64) -> Option<KeptBody> {
+        self.bodies.get(address, version)
     }
 
-    /// Keeps `body`, read at `version`, for `key`, unless a body read at a
-    /// newer version is kept already (a slow request finishing late) or it
-    /// alone would take a quarter of the budget.
-    pub(crate) fn put(&self, key: &str, version: i64, body: KeptBody) {
+    /// Keeps `body`, read at `version`, for `address` (see
+    /// [`VersionCache::put`] for when it is not kept).
+    pub(crate) fn put(&self, address: &str, version: i64, body: KeptBody) {
         // A copy of its own: the rendered buffer may be larger than its
         // bytes, and the budget counts bytes.
         let body = KeptBody {
             bytes: Bytes::copy_from_slice(&body.bytes),
             ..body
         };
-        let entry = Entry { version, body };
-        let weight = entry.weight(key);
-        if weight > self.budget / 4 {
-            return;
-        }
-        let mut bodies = self.bodies.lock();
-        if let Some(old) = bodies.entries.get(key) {
-            if old.version > version {
-                return;
-            }
-            bodies.bytes -= old.weight(key);
-        }
-        // Full: start over. Cheap, and a full cache means the addresses
-        // asked for vary so much that few bodies would be asked for twice.
-        let dropped = (bodies.bytes + weight > self.budget).then(|| bodies.empty());
-        bodies.bytes += weight;
-        if let Some(old) = bodies.entries.insert(key.to_owned(), entry) {
-            drop(old);
-        }
-        // The dropped bodies are freed after the lock is released.
-        drop(bodies);
-        drop(dropped);
+        let weight = address.len() + body.bytes.len() + ENTRY_OVERHEAD;
+        self.bodies.put(address.to_owned(), version, body, weight);
     }
 }
 
@@ -182,21 +114,22 @@ mod tests {
         for version in 1..50 {
             cache.put("/a", version, body("seven"));
         }
-        let bodies = cache.bodies.lock();
-        assert_eq!(bodies.entries.len(), 1);
-        assert_eq!(bodies.bytes, "/a".len() + "seven".len() + ENTRY_OVERHEAD);
+        assert!(cache.holds("/a"));
+        assert_eq!(
+            cache.bodies.weight(),
+            "/a".len() + "seven".len() + ENTRY_OVERHEAD
+        );
     }
 
     #[test]
-    fn a_version_going_back_drops_every_kept_body() {
+    fn a_read_at_an_older_version_leaves_newer_bodies_kept() {
         let cache = BodyCache::new(4096);
         cache.put("/a", 9, body("nine"));
         cache.put("/b", 9, body("nine"));
-        // A restored backup: the counter reads 5, and later 9 again.
+        // A request that read version 5 before the writes up to 9 committed.
         assert_eq!(text(cache.get("/a", 5)), None);
-        assert_eq!(text(cache.get("/b", 9)), None);
-        assert!(!cache.holds("/a"));
-        assert_eq!(cache.bodies.lock().bytes, 0);
+        assert_eq!(text(cache.get("/b", 9)), Some(b"nine".to_vec()));
+        assert!(cache.holds("/a"));
     }
 
     #[test]
@@ -221,13 +154,15 @@ mod tests {
 
     #[test]
     fn the_budget_bounds_what_is_kept() {
-        let cache = BodyCache::new(4 * (ENTRY_OVERHEAD + 10));
+        let budget = 4 * (ENTRY_OVERHEAD + 10);
+        let cache = BodyCache::new(budget);
         for i in 0..100 {
             cache.put(&format!("/{i:02}"), 1, body("x"));
-            let bodies = cache.bodies.lock();
-            assert!(bodies.bytes <= cache.budget, "{} bytes kept", bodies.bytes);
-            let counted: usize = bodies.entries.iter().map(|(k, e)| e.weight(k)).sum();
-            assert_eq!(counted, bodies.bytes);
+            let kept = cache.bodies.weight();
+            assert!(kept <= budget, "{kept} bytes kept");
+            // Each body weighs its key, its byte and the overhead.
+            let held = (0..=i).filter(|j| cache.holds(&format!("/{j:02}"))).count();
+            assert_eq!(held * ("/00".len() + 1 + ENTRY_OVERHEAD), kept);
         }
         // A body over a quarter of the budget is not kept at all.
         cache.put(
