@@ -12,65 +12,132 @@
 //! When they don't hold (no such event, a capacity, cancelled, outside the
 //! RSVP window, too many guests) nothing is written and the caller takes
 //! the general path, which finds out why.
+//!
+//! [`answer_all`] takes many answers in one such statement (and so one
+//! commit, see [`crate::answer_group`]), in the order of their keys, so two
+//! of them running at once lock the rows they share in the same order.
 
-use chrono::{DateTime, Utc};
-use diesel::dsl::sql;
+use chrono::NaiveDateTime;
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
 use domain::{EventId, UserId};
 
-use crate::attendances::answer_overwrites;
-use crate::rows::{guests_to_db, AttendanceRow, ATTENDANCE_COLUMNS};
+use crate::rows::{guests_to_db, AttendanceRow};
 use crate::rsvp::Answer;
-use crate::schema::{attendances, events};
-use crate::sql_types::DbUuid;
-use crate::time::to_db;
+use crate::sql_types::{DbUuid, Uuid};
+
+/// One user's answer to one event, at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AtOnce {
+    pub event_id: EventId,
+    pub user_id: UserId,
+    pub answer: Answer,
+    /// When it was given, as stored (see [`crate::time::to_db`]).
+    pub at: NaiveDateTime,
+}
+
+impl AtOnce {
+    /// Which row it writes: one per user and event.
+    pub(crate) fn key(&self) -> (i64, uuid::Uuid) {
+        (self.user_id.0, self.event_id.0)
+    }
+}
 
 /// Stores the answer when the event takes it without seat rules, and
 /// returns the stored row; `None` when the general path must decide.
 pub(crate) fn answer(
     pg: &mut PgConnection,
-    event_id: EventId,
-    user_id: UserId,
-    answer: Answer,
-    now: DateTime<Utc>,
+    request: &AtOnce,
 ) -> QueryResult<Option<AttendanceRow>> {
-    let at = to_db(now);
-    let guests = guests_to_db(answer.guests);
-    // Held FOR SHARE, as the general path holds it: a capacity set meanwhile
-    // waits for this answer, and then sees it.
-    let taken_by_the_event = events::table
-        .filter(events::id.eq(DbUuid(event_id.0)))
-        .filter(events::capacity.is_null())
-        .filter(events::cancelled.eq(false))
-        .filter(
-            events::rsvp_opens_at
-                .is_null()
-                .or(events::rsvp_opens_at.le(at)),
-        )
-        .filter(
-            events::rsvp_closes_at
-                .is_null()
-                .or(events::rsvp_closes_at.gt(at)),
-        )
-        .filter(events::max_guests.ge(guests))
-        .select((
-            user_id.0.into_sql::<BigInt>(),
-            events::id,
-            answer.status.as_str().into_sql::<Text>(),
-            at.into_sql::<Timestamp>(),
-            at.into_sql::<Timestamp>(),
-            guests.into_sql::<Integer>(),
-            sql::<Nullable<BigInt>>("NULL"),
-        ))
-        .for_share();
-    diesel::insert_into(attendances::table)
-        .values(taken_by_the_event)
-        .into_columns(ATTENDANCE_COLUMNS)
-        .on_conflict((attendances::user_id, attendances::event_id))
-        .do_update()
-        .set(answer_overwrites!())
-        .returning(ATTENDANCE_COLUMNS)
-        .get_result::<AttendanceRow>(pg)
-        .optional()
+    Ok(answer_all(pg, std::slice::from_ref(request))?.pop())
 }
+
+/// Stores each answer its event takes without seat rules, all in one
+/// statement, and returns the stored rows (none for an answer the general
+/// path must decide). The answers must be to distinct rows.
+pub(crate) fn answer_all(
+    pg: &mut PgConnection,
+    requests: &[AtOnce],
+) -> QueryResult<Vec<AttendanceRow>> {
+    let statement = AnswersAtOnce {
+        users: requests.iter().map(|r| r.user_id.0).collect(),
+        events: requests.iter().map(|r| DbUuid(r.event_id.0)).collect(),
+        statuses: requests.iter().map(|r| r.answer.status.as_str()).collect(),
+        ats: requests.iter().map(|r| r.at).collect(),
+        guests: requests
+            .iter()
+            .map(|r| guests_to_db(r.answer.guests))
+            .collect(),
+    };
+    statement.load(pg)
+}
+
+/// The statement of [`answer_all`]: the answers arrive as arrays, one
+/// element per answer, so its text (and prepared statement) is one for
+/// any number of them. Its conditions are [`answer`]'s.
+struct AnswersAtOnce {
+    users: Vec<i64>,
+    events: Vec<DbUuid>,
+    statuses: Vec<&'static str>,
+    ats: Vec<NaiveDateTime>,
+    guests: Vec<i32>,
+}
+
+impl QueryId for AnswersAtOnce {
+    type QueryId = Self;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl Query for AnswersAtOnce {
+    type SqlType = (
+        BigInt,
+        Uuid,
+        Text,
+        Timestamp,
+        Timestamp,
+        Integer,
+        Nullable<BigInt>,
+    );
+}
+
+impl QueryFragment<Pg> for AnswersAtOnce {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql(
+            "INSERT INTO attendances \
+             (user_id, event_id, status, created_at, updated_at, guests, waitlist_seq) \
+             SELECT answer.user_id, events.id, answer.status, answer.at, answer.at, \
+             answer.guests, NULL::bigint FROM unnest(",
+        );
+        out.push_bind_param::<Array<BigInt>, _>(&self.users)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Uuid>, _>(&self.events)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.statuses)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Timestamp>, _>(&self.ats)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Integer>, _>(&self.guests)?;
+        // Held FOR SHARE, as the general path holds it: a capacity set
+        // meanwhile waits for these answers, and then sees them. On conflict
+        // it overwrites what `attendances::upsert_row` overwrites.
+        out.push_sql(
+            ") AS answer(user_id, event_id, status, at, guests) \
+             JOIN events ON events.id = answer.event_id \
+             WHERE events.capacity IS NULL AND NOT events.cancelled \
+             AND (events.rsvp_opens_at IS NULL OR events.rsvp_opens_at <= answer.at) \
+             AND (events.rsvp_closes_at IS NULL OR events.rsvp_closes_at > answer.at) \
+             AND events.max_guests >= answer.guests \
+             ORDER BY answer.user_id, answer.event_id \
+             FOR SHARE OF events \
+             ON CONFLICT (user_id, event_id) DO UPDATE SET \
+             status = excluded.status, guests = excluded.guests, \
+             waitlist_seq = excluded.waitlist_seq, updated_at = excluded.updated_at \
+             RETURNING user_id, event_id, status, created_at, updated_at, guests, waitlist_seq",
+        );
+        Ok(())
+    }
+}
+
+impl RunQueryDsl<PgConnection> for AnswersAtOnce {}

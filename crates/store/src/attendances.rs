@@ -105,7 +105,6 @@ macro_rules! answer_overwrites {
         )
     }};
 }
-pub(crate) use answer_overwrites;
 
 /// Writes `row` as the user's answer for its event in one statement
 /// (`INSERT .. ON CONFLICT DO UPDATE` of status, guests, queue key and

@@ -30,9 +30,11 @@ macro_rules! native {
 }
 
 mod answer_at_once;
+mod answer_group;
 mod checkpointer;
 mod connection;
 mod error;
+mod leader_queue;
 mod literal_page;
 mod migrate;
 mod pool;

@@ -5,7 +5,10 @@ use std::time::{Duration, Instant};
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::R2D2Connection;
 
+use crate::answer_at_once::AtOnce;
+use crate::answer_group::AnswerGroup;
 use crate::checkpointer::Checkpointer;
+use crate::rows::AttendanceRow;
 use crate::write_group::WriteGroup;
 use crate::{write_transaction, Backend, DatabaseUrl, DbConnection, StoreError};
 
@@ -122,6 +125,8 @@ pub struct DbPool {
     checkout_wait: Duration,
     unreachable: Arc<AtomicBool>,
     writes: Arc<WriteGroup>,
+    /// PostgreSQL: answers that arrive together share a statement.
+    answers: Arc<AnswerGroup>,
     /// SQLite: checkpoints the log while the pool lives.
     _checkpointer: Option<Checkpointer>,
 }
@@ -159,6 +164,7 @@ impl DbPool {
             checkout_wait,
             unreachable,
             writes: Arc::default(),
+            answers: Arc::default(),
             _checkpointer: checkpointer,
         }
     }
@@ -185,6 +191,16 @@ impl DbPool {
                 write_transaction(&mut conn, work)
             }
         }
+    }
+
+    /// PostgreSQL: stores an answer to an event without seat rules, with
+    /// the answers that arrive with it in one statement; `None` when the
+    /// general path must decide (see [`crate::answer_group`]).
+    pub(crate) fn answer_at_once(
+        &self,
+        request: AtOnce,
+    ) -> Result<Option<AttendanceRow>, StoreError> {
+        self.answers.answer(self, request)
     }
 
     /// The database the pool connects to (for a connection of one's own,

@@ -214,7 +214,7 @@ pub(crate) const ATTENDANCE_COLUMNS: AttendanceColumns = (
     attendances::waitlist_seq,
 );
 
-#[derive(Queryable, Insertable)]
+#[derive(Clone, Queryable, Insertable)]
 #[diesel(table_name = attendances)]
 pub(crate) struct AttendanceRow {
     pub user_id: i64,

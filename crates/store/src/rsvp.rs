@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use domain::seats::{place, resize, Placement};
 use domain::{Attendance, AttendanceStatus, EventId, Guests, RsvpRefusal, UserId};
 
+use crate::answer_at_once::AtOnce;
 use crate::rows::{AttendanceRow, ATTENDANCE_COLUMNS};
 use crate::schema::attendances;
 use crate::seats::{self, PromotionMail};
@@ -83,12 +84,19 @@ pub fn answer<W: Writer + ?Sized>(
 ) -> Result<Outcome, RsvpError> {
     if writer.backend() == Backend::Postgres {
         // One statement when the event has no seat rules to apply.
-        let at_once = writer.connection(move |conn| match conn {
-            DbConnection::Pg(pg) => {
-                crate::answer_at_once::answer(pg, event_id, user_id, answer, crate::now())
-            }
-            DbConnection::Sqlite(_) => Ok(None),
-        })??;
+        let request = AtOnce {
+            event_id,
+            user_id,
+            answer,
+            at: crate::time::to_db(crate::now()),
+        };
+        let at_once = match writer.pool() {
+            Some(pool) => pool.answer_at_once(request)?,
+            None => writer.connection(move |conn| match conn {
+                DbConnection::Pg(pg) => crate::answer_at_once::answer(pg, &request),
+                DbConnection::Sqlite(_) => Ok(None),
+            })??,
+        };
         if let Some(saved) = at_once {
             return Ok(Outcome {
                 attendance: saved.try_into()?,

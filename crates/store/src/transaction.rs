@@ -100,6 +100,12 @@ pub trait Writer {
     fn connection<R, F>(&mut self, work: F) -> Result<R, StoreError>
     where
         F: FnOnce(&mut DbConnection) -> R;
+
+    /// The pool behind the writes, if they go to one: work a pool shares
+    /// among its callers (answers taken together on PostgreSQL) finds it.
+    fn pool(&self) -> Option<&DbPool> {
+        None
+    }
 }
 
 /// A connection of one's own writes through [`write_transaction`].
@@ -151,5 +157,9 @@ impl Writer for DbPool {
     {
         let mut conn = self.get()?;
         Ok(work(&mut conn))
+    }
+
+    fn pool(&self) -> Option<&DbPool> {
+        Some(self)
     }
 }

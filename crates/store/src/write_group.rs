@@ -12,14 +12,13 @@
 //! rolled back alone when it fails, and returns only once the transaction
 //! holding it has committed. If that commit fails, every write in it fails.
 
-use std::collections::VecDeque;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::thread;
 
 use diesel::connection::{Connection, TransactionManager};
-use parking_lot::{Condvar, Mutex};
 
+use crate::leader_queue::{LeaderQueue, Mailbox, Queued};
 use crate::{write_transaction, DbConnection, DbPool, StoreError};
 
 type Manager = <DbConnection as Connection>::TransactionManager;
@@ -31,15 +30,7 @@ const MOST_PER_COMMIT: usize = 64;
 /// The writes waiting for one database, and whether a thread runs them.
 #[derive(Default)]
 pub(crate) struct WriteGroup {
-    waiting: Mutex<Waiting>,
-}
-
-#[derive(Default)]
-struct Waiting {
-    jobs: VecDeque<Box<dyn Job>>,
-    /// A thread is running a batch, or has been asked to run the next one.
-    /// While it is false the queue is empty.
-    led: bool,
+    queue: LeaderQueue<Box<dyn Job>>,
 }
 
 /// One caller's write, as the thread running its batch sees it.
@@ -56,23 +47,9 @@ trait Job: Send {
     fn lead(&self);
 }
 
-/// Where a caller waits for its outcome or its turn to lead.
-struct Mailbox<R> {
-    stage: Mutex<Stage<R>>,
-    changed: Condvar,
-}
-
-enum Stage<R> {
-    Queued,
-    Lead,
-    /// The work's result, or the panic it raised (raised again in the caller).
-    Done(thread::Result<R>),
-}
-
-impl<R> Mailbox<R> {
-    fn set(&self, stage: Stage<R>) {
-        *self.stage.lock() = stage;
-        self.changed.notify_one();
+impl Queued for Box<dyn Job> {
+    fn lead(&self) {
+        Job::lead(self.as_ref());
     }
 }
 
@@ -132,11 +109,11 @@ where
                 "the write was not run".to_owned(),
             ))))
         });
-        self.mailbox.set(Stage::Done(outcome));
+        self.mailbox.deliver(outcome);
     }
 
     fn lead(&self) {
-        self.mailbox.set(Stage::Lead);
+        self.mailbox.lead();
     }
 }
 
@@ -161,45 +138,23 @@ impl WriteGroup {
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
-        let mailbox = Arc::new(Mailbox {
-            stage: Mutex::new(Stage::Queued),
-            changed: Condvar::new(),
-        });
+        let mailbox = Mailbox::new();
         let entry = Entry {
             work: Some(work),
             outcome: None,
             mailbox: Arc::clone(&mailbox),
         };
-        let mut leads = {
-            let mut waiting = self.waiting.lock();
-            waiting.jobs.push_back(Box::new(entry));
-            !std::mem::replace(&mut waiting.led, true)
-        };
-        loop {
-            if leads {
-                // This caller's write heads the queue, so it is in the batch.
-                self.run_batch(pool);
-            }
-            let mut stage = mailbox.stage.lock();
-            while matches!(*stage, Stage::Queued) {
-                mailbox.changed.wait(&mut stage);
-            }
-            match std::mem::replace(&mut *stage, Stage::Queued) {
-                Stage::Done(Ok(result)) => return result,
-                Stage::Done(Err(panicked)) => panic::resume_unwind(panicked),
-                Stage::Lead | Stage::Queued => leads = true,
-            }
-        }
+        self.queue
+            .submit(Box::new(entry), &mailbox, || self.run_batch(pool))
     }
 
     /// Takes the head of the queue, commits it in one transaction, asks the
     /// next waiting caller to lead, and hands out the outcomes.
     fn run_batch(&self, pool: &DbPool) {
-        let mut batch: Vec<Box<dyn Job>> = {
-            let mut waiting = self.waiting.lock();
-            let taken = waiting.jobs.len().min(MOST_PER_COMMIT);
-            waiting.jobs.drain(..taken).collect()
-        };
+        let mut batch: Vec<Box<dyn Job>> = self.queue.take(|jobs| {
+            let taken = jobs.len().min(MOST_PER_COMMIT);
+            jobs.drain(..taken).collect()
+        });
         let committed = panic::catch_unwind(AssertUnwindSafe(|| commit_together(pool, &mut batch)))
             .unwrap_or_else(|_| {
                 Err(StoreError::Unavailable(
@@ -212,14 +167,7 @@ impl WriteGroup {
                 job.fail(&err);
             }
         }
-        // The next batch can start while this one's callers wake up.
-        {
-            let mut waiting = self.waiting.lock();
-            match waiting.jobs.front() {
-                Some(next) => next.lead(),
-                None => waiting.led = false,
-            }
-        }
+        self.queue.pass_lead();
         for job in batch {
             job.finish();
         }

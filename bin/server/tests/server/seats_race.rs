@@ -18,7 +18,7 @@ const LEAVING: usize = 30;
 const ROUNDS: usize = 3;
 
 /// A second server on the same database with a pool of its own.
-fn second_server(db: &TestDb) -> TestApp {
+pub fn second_server(db: &TestDb) -> TestApp {
     let url = store::DatabaseUrl::parse(db.url()).expect("url");
     let pool = store::build_pool(&url, store::PoolOptions::default()).expect("pool");
     let args = [

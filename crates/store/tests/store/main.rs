@@ -4,6 +4,7 @@
     reason = "a test fails by panicking with a message"
 )]
 
+mod answers_together;
 mod attendances;
 mod checkpoints;
 mod events;
