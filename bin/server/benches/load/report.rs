@@ -53,25 +53,42 @@ const LIST: &str = "GET /api/events/?limit=20";
 const DETAIL: &str = "GET /api/events/{id}/ (10 attendances)";
 const SEARCH: &str = "GET /api/events/?search=jazz&ordering=-date&limit=20";
 
+const SPREAD_ANSWERS: &str = "POST change_attendee_status (every user in turn, changing answers)";
+
+/// For each user, three answers in turn: Going, Maybe, Not Going. The
+/// list goes through the users first, so a user's next answer comes only
+/// after every other user's.
+fn spread_answers(users: &[domain::UserId]) -> Vec<(String, String)> {
+    let tokens: Vec<String> = users.iter().map(|&user| token(user)).collect();
+    ["Going", "Maybe", "Not Going"]
+        .iter()
+        .flat_map(|status| {
+            tokens
+                .iter()
+                .map(move |t| (t.clone(), format!(r#"{{"status": "{status}"}}"#)))
+        })
+        .collect()
+}
+
 fn scenarios(seeded: &Seeded, server: &Server) -> Vec<Scenario> {
     let token = token(seeded.user);
     let event = seeded.detail_event;
     let get = |name: &str, path: String| Scenario {
         name: name.to_owned(),
         path,
-        post: None,
+        posts: Vec::new(),
         if_none_match: None,
     };
     let unchanged = |name: &str, path: String| Scenario {
         name: name.to_owned(),
         if_none_match: Some(server.etag(&path)),
         path,
-        post: None,
+        posts: Vec::new(),
     };
     let post = |name: &str, path: String, body: &str| Scenario {
         name: name.to_owned(),
         path,
-        post: Some((token.clone(), body.to_owned())),
+        posts: vec![(token.clone(), body.to_owned())],
         if_none_match: None,
     };
     let list = "/api/events/?limit=20".to_owned();
@@ -92,6 +109,13 @@ fn scenarios(seeded: &Seeded, server: &Server) -> Vec<Scenario> {
             format!("/api/events/{event}/change_attendee_status/"),
             r#"{"status": "Going"}"#,
         ),
+        // Every seeded user in turn, each answer differing from their last.
+        Scenario {
+            name: SPREAD_ANSWERS.to_owned(),
+            path: format!("/api/events/{event}/change_attendee_status/"),
+            posts: spread_answers(&seeded.users),
+            if_none_match: None,
+        },
         post(
             "POST /api/events/",
             "/api/events/".to_owned(),

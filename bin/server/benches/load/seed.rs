@@ -14,6 +14,8 @@ const WORDS: [&str; 10] = [
 pub struct Seeded {
     /// The user the write scenarios act as.
     pub user: UserId,
+    /// Every seeded user, `user` first.
+    pub users: Vec<UserId>,
     /// An event with about ten attendances (the detail scenario).
     pub detail_event: EventId,
 }
@@ -91,6 +93,7 @@ pub fn seed(db: &TestDb, users: usize, events: usize, attendances: usize) -> See
     store::maintenance::analyze(&mut conn).expect("analyze the seeded tables");
     Seeded {
         user: user_ids[0],
+        users: user_ids,
         detail_event,
     }
 }

@@ -23,8 +23,10 @@ pub struct Scenario {
     pub name: String,
     /// The path (and query).
     pub path: String,
-    /// For POSTs: the bearer token and the JSON body.
-    pub post: Option<(String, String)>,
+    /// For POSTs: the bearer token and the JSON body of each request, in
+    /// turn (each wrk thread goes through them from the first); empty for
+    /// GETs.
+    pub posts: Vec<(String, String)>,
     /// For conditional GETs: the `If-None-Match` value.
     pub if_none_match: Option<String>,
 }
@@ -47,12 +49,13 @@ pub fn ensure_installed() {
 }
 
 fn script(dir: &std::path::Path, scenario: &Scenario) -> Option<std::path::PathBuf> {
-    let lua = match (&scenario.post, &scenario.if_none_match) {
-        (Some((token, body)), _) => format!(
+    let lua = match (scenario.posts.as_slice(), &scenario.if_none_match) {
+        ([(token, body)], _) => format!(
             "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"Authorization\"] = \"Bearer {token}\"\nwrk.body = [[{body}]]\n"
         ),
-        (None, Some(tag)) => format!("wrk.headers[\"If-None-Match\"] = [[{tag}]]\n"),
-        (None, None) => return None,
+        ([], Some(tag)) => format!("wrk.headers[\"If-None-Match\"] = [[{tag}]]\n"),
+        ([], None) => return None,
+        (many, _) => rotating_posts(&scenario.path, many),
     };
     let path = dir.join(format!(
         "{}.lua",
@@ -62,6 +65,20 @@ fn script(dir: &std::path::Path, scenario: &Scenario) -> Option<std::path::PathB
     ));
     std::fs::write(&path, lua).expect("write the wrk script");
     Some(path)
+}
+
+/// A script sending each POST of `posts` in turn.
+fn rotating_posts(path: &str, posts: &[(String, String)]) -> String {
+    let mut lua = String::from("local posts = {\n");
+    for (token, body) in posts {
+        lua.push_str(&format!("  {{ \"Bearer {token}\", [[{body}]] }},\n"));
+    }
+    // Threads start apart, so two never send one user the same answer at once.
+    lua.push_str(&format!(
+        "}}\nturn = 0\nlocal threads = 0\nsetup = function(thread)\n  thread:set(\"turn\", threads * {spacing})\n  threads = threads + 1\nend\nrequest = function()\n  turn = turn % #posts + 1\n  local post = posts[turn]\n  return wrk.format(\"POST\", [[{path}]], {{ [\"Content-Type\"] = \"application/json\", [\"Authorization\"] = post[1] }}, post[2])\nend\n",
+        spacing = posts.len() / 2 + 1
+    ));
+    lua
 }
 
 /// Runs `scenario` against `address` for `duration`.
