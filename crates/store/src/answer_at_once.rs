@@ -76,7 +76,7 @@ pub(crate) fn answer_all(
 
 /// The statement of [`answer_all`]: the answers arrive as arrays, one
 /// element per answer, so its text (and prepared statement) is one for
-/// any number of them. Its conditions are [`answer`]'s.
+/// any number of them, one answer included.
 struct AnswersAtOnce {
     users: Vec<i64>,
     events: Vec<DbUuid>,

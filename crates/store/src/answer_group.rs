@@ -51,12 +51,9 @@ impl Queued for Pending {
     }
 }
 
-/// The answers of one batch, by the row they write.
-struct Batch {
-    /// One request per row (the latest moment of its identical answers),
-    /// and the callers waiting for that row.
-    rows: Vec<(AtOnce, Vec<Pending>)>,
-}
+/// The answers of one batch: one request per row (the latest moment of
+/// its identical answers), and the callers waiting for that row.
+type Batch = Vec<(AtOnce, Vec<Pending>)>;
 
 impl AnswerGroup {
     /// Takes the answer with the answers that arrive with it, and returns
@@ -75,24 +72,24 @@ impl AnswerGroup {
     /// waiting caller to lead, and hands out the outcomes.
     fn run_batch(&self, pool: &DbPool) {
         let batch = self.queue.take(pick);
-        let requests: Vec<AtOnce> = batch.rows.iter().map(|(request, _)| *request).collect();
+        let requests: Vec<AtOnce> = batch.iter().map(|(request, _)| *request).collect();
         let outcomes = panic::catch_unwind(AssertUnwindSafe(|| store(pool, &requests)));
         self.queue.pass_lead();
         match outcomes {
             Ok(Ok(mut by_row)) => {
-                for (request, callers) in batch.rows {
+                for (request, callers) in batch {
                     let taken = by_row.remove(&request.key()).unwrap_or(Ok(None));
                     deliver_all(callers, taken);
                 }
             }
             Ok(Err(unreachable)) => {
-                for (_, callers) in batch.rows {
+                for (_, callers) in batch {
                     deliver_all(callers, Err(same_failure(&unreachable)));
                 }
             }
             Err(panicked) => {
                 tracing::error!("answers taken together panicked");
-                let mut callers = batch.rows.into_iter().flat_map(|(_, callers)| callers);
+                let mut callers = batch.into_iter().flat_map(|(_, callers)| callers);
                 // The first caller raises it again; the others fail plainly.
                 if let Some(first) = callers.next() {
                     first.mailbox.deliver(Err(panicked));
@@ -111,7 +108,7 @@ impl AnswerGroup {
 /// an answer identical to one taken for its row joins it; a row with a
 /// different answer waiting stays behind from then on, keeping its order.
 fn pick(jobs: &mut VecDeque<Pending>) -> Batch {
-    let mut rows: Vec<(AtOnce, Vec<Pending>)> = Vec::new();
+    let mut rows: Batch = Vec::new();
     let mut index: HashMap<(i64, uuid::Uuid), usize> = HashMap::new();
     let mut held_back: HashSet<(i64, uuid::Uuid)> = HashSet::new();
     let mut left = VecDeque::new();
@@ -138,7 +135,7 @@ fn pick(jobs: &mut VecDeque<Pending>) -> Batch {
         }
     }
     *jobs = left;
-    Batch { rows }
+    rows
 }
 
 /// Stores the requests, one per row: together when there are several, on
@@ -153,8 +150,9 @@ fn store(
             "answers are taken together on PostgreSQL only".to_owned(),
         ));
     };
-    if let [request] = requests {
-        return Ok(one_by_one(pg, std::slice::from_ref(request)));
+    if requests.len() == 1 {
+        // Nothing to take apart if it fails.
+        return Ok(one_by_one(pg, requests));
     }
     match answer_at_once::answer_all(pg, requests) {
         Ok(stored) => {

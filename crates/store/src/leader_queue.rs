@@ -20,6 +20,12 @@ pub(crate) trait Queued {
     fn lead(&self);
 }
 
+impl<J: Queued + ?Sized> Queued for Box<J> {
+    fn lead(&self) {
+        (**self).lead();
+    }
+}
+
 /// The work waiting, and whether a caller leads.
 pub(crate) struct LeaderQueue<J> {
     waiting: Mutex<Waiting<J>>,

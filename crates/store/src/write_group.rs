@@ -34,7 +34,7 @@ pub(crate) struct WriteGroup {
 }
 
 /// One caller's write, as the thread running its batch sees it.
-trait Job: Send {
+trait Job: Send + Queued {
     /// Runs the work in a savepoint of its own, kept when the work succeeds
     /// and rolled back when it fails. `Err` when the savepoint itself could
     /// not be set or ended: then the transaction can't be trusted.
@@ -43,14 +43,6 @@ trait Job: Send {
     fn fail(&mut self, err: &StoreError);
     /// Hands the outcome to the caller.
     fn finish(self: Box<Self>);
-    /// Asks the caller to run the next batch (its write heads the queue).
-    fn lead(&self);
-}
-
-impl Queued for Box<dyn Job> {
-    fn lead(&self) {
-        Job::lead(self.as_ref());
-    }
 }
 
 struct Entry<F, T, E> {
@@ -111,7 +103,9 @@ where
         });
         self.mailbox.deliver(outcome);
     }
+}
 
+impl<F, T, E> Queued for Entry<F, T, E> {
     fn lead(&self) {
         self.mailbox.lead();
     }
