@@ -24,8 +24,7 @@ pub struct Scenario {
     /// The path (and query).
     pub path: String,
     /// For POSTs: the bearer token and the JSON body of each request, in
-    /// turn (each wrk thread goes through them from the first); empty for
-    /// GETs.
+    /// turn (the wrk threads start at different places); empty for GETs.
     pub posts: Vec<(String, String)>,
     /// For conditional GETs: the `If-None-Match` value.
     pub if_none_match: Option<String>,

@@ -7,9 +7,9 @@ use futures_util::future::join_all;
 use serde_json::json;
 use store::testing::TestDb;
 
-use crate::helpers::{run, TestApp};
+use crate::helpers::run;
 use crate::seats_api::{answer, event_with};
-use crate::seats_race::second_server;
+use crate::seats_race::TwoServers;
 
 const USERS: usize = 40;
 const ANSWERS_EACH: usize = 5;
@@ -23,13 +23,14 @@ fn nth_status(user: usize, n: usize) -> &'static str {
 
 fn each_users_answers_are_stored_in_their_order_through_two_servers(db: &TestDb) {
     run(async {
-        let first = TestApp::spawn_with_args(db, &["--email-worker", "false"]);
-        let second = second_server(db);
-        first.register("host").await;
-        let host = first.token("host").await;
-        let names: Vec<String> = (0..=USERS).map(|i| format!("fan{i:03}")).collect();
-        join_all(names.iter().map(|name| first.register(name))).await;
-        let tokens: Vec<String> = join_all(names.iter().map(|name| second.token(name))).await;
+        // One more user than USERS: the last sends the hot answers.
+        let TwoServers {
+            first,
+            second,
+            host,
+            tokens,
+            ..
+        } = TwoServers::with_users(db, "fan", USERS + 1).await;
         let (hot_token, tokens) = tokens.split_last().expect("users");
         let event = event_with(&first, &host, json!({ "max_guests": 2 })).await;
 

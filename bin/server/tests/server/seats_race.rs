@@ -34,6 +34,40 @@ pub fn second_server(db: &TestDb) -> TestApp {
     TestApp::spawn_with(pool, &settings(&args))
 }
 
+/// Two servers on one database, an event host and registered users.
+pub struct TwoServers {
+    pub first: TestApp,
+    pub second: TestApp,
+    /// The host's token.
+    pub host: String,
+    /// The users' names, `{prefix}000` first.
+    pub names: Vec<String>,
+    /// Their tokens, from the second server, in the same order.
+    pub tokens: Vec<String>,
+}
+
+impl TwoServers {
+    /// Starts both servers, registers a host and `users` users named
+    /// `{prefix}000`, `{prefix}001`, ... on the first, and signs the users
+    /// in on the second.
+    pub async fn with_users(db: &TestDb, prefix: &str, users: usize) -> Self {
+        let first = TestApp::spawn_with_args(db, &["--email-worker", "false"]);
+        let second = second_server(db);
+        first.register("host").await;
+        let host = first.token("host").await;
+        let names: Vec<String> = (0..users).map(|i| format!("{prefix}{i:03}")).collect();
+        join_all(names.iter().map(|name| first.register(name))).await;
+        let tokens = join_all(names.iter().map(|name| second.token(name))).await;
+        Self {
+            first,
+            second,
+            host,
+            names,
+            tokens,
+        }
+    }
+}
+
 /// The seated and the waiting (username, position) of the event, from the store.
 fn split(db: &TestDb, event: EventId) -> (Vec<String>, Vec<(String, u32)>) {
     let all =
@@ -84,13 +118,13 @@ fn check_invariants(db: &TestDb, event: EventId) -> (Vec<String>, Vec<(String, u
 
 fn two_hundred_answers_at_once_fill_fifty_seats_exactly(db: &TestDb) {
     run(async {
-        let first = TestApp::spawn_with_args(db, &["--email-worker", "false"]);
-        let second = second_server(db);
-        first.register("host").await;
-        let host = first.token("host").await;
-        let names: Vec<String> = (0..USERS).map(|i| format!("fan{i:03}")).collect();
-        join_all(names.iter().map(|name| first.register(name))).await;
-        let tokens: Vec<String> = join_all(names.iter().map(|name| second.token(name))).await;
+        let TwoServers {
+            first,
+            second,
+            host,
+            names,
+            tokens,
+        } = TwoServers::with_users(db, "fan", USERS).await;
 
         for round in 0..ROUNDS {
             let event = event_with(&first, &host, json!({ "capacity": CAPACITY })).await;
@@ -197,13 +231,13 @@ fn a_capacity_set_while_answers_arrive_is_never_passed(db: &TestDb) {
     const FANS: usize = 100;
     const LIMIT: usize = 30;
     run(async {
-        let first = TestApp::spawn_with_args(db, &["--email-worker", "false"]);
-        let second = second_server(db);
-        first.register("host").await;
-        let host = first.token("host").await;
-        let names: Vec<String> = (0..FANS).map(|i| format!("late{i:03}")).collect();
-        join_all(names.iter().map(|name| first.register(name))).await;
-        let tokens: Vec<String> = join_all(names.iter().map(|name| second.token(name))).await;
+        let TwoServers {
+            first,
+            second,
+            host,
+            tokens,
+            ..
+        } = TwoServers::with_users(db, "late", FANS).await;
         for round in 0..ROUNDS {
             let event = event_with(&first, &host, json!({})).await;
             let event_id: EventId = event.parse().expect("uuid");
