@@ -35,3 +35,7 @@ bench-scale:
 # Everything CI runs.
 ci:
     bash .ci/run
+
+# Spread reads with 0, 5 and 20% RSVP writes (BENCH_MIXED_WRITES), per database.
+bench-mixed:
+    BENCH_MODE=mixed cargo bench -p server --bench load

@@ -1,12 +1,13 @@
 //! Load benchmark: seeds a database through the store crate, starts the
 //! release server, drives it with `wrk` and prints a Markdown table per
 //! database. `BENCH_MODE=scale` measures list, search and detail latency at
-//! growing table sizes instead.
+//! growing table sizes instead; `BENCH_MODE=mixed` a realistic mix of
+//! spread reads and RSVP writes (see `mixed.rs`).
 //!
 //! Settings (environment): BENCH_USERS (100), BENCH_EVENTS (10000),
 //! BENCH_ATTENDANCES (50000), BENCH_SCALE_SIZES (10000,100000,1000000),
 //! BENCH_DURATION seconds (10), BENCH_WARMUP seconds (3), BENCH_THREADS (2),
-//! BENCH_CONNECTIONS (64), BENCH_DATABASES (sqlite,postgres: which to
+//! BENCH_CONNECTIONS (64), BENCH_MIXED_WRITES (0,5,20: percent), BENCH_DATABASES (sqlite,postgres: which to
 //! measure), BENCH_SERVER (a server binary to measure instead of this
 //! build's, for back-to-back runs against an older commit). PostgreSQL is measured when TEST_DATABASE_URL (or a
 //! postgres:// DATABASE_URL) is set.
@@ -16,6 +17,7 @@
 )]
 
 mod bare;
+mod mixed;
 mod report;
 mod seed;
 mod server;
@@ -86,17 +88,17 @@ fn main() {
     // `cargo bench` passes `--bench`; nothing else is expected.
     wrk::ensure_installed();
     let plan = Plan::from_env();
-    let scale = std::env::var("BENCH_MODE").is_ok_and(|m| m == "scale");
+    let mode = std::env::var("BENCH_MODE").unwrap_or_default();
     println!("{}", report::machine());
     for (name, open) in databases() {
         let Some(db) = open() else {
             println!("\n(PostgreSQL skipped: set TEST_DATABASE_URL to measure it.)");
             continue;
         };
-        if scale {
-            report::scale(name, &db, &plan);
-        } else {
-            report::standard(name, &db, &plan);
+        match mode.as_str() {
+            "scale" => report::scale(name, &db, &plan),
+            "mixed" => mixed::mixed(name, &db, &plan),
+            _ => report::standard(name, &db, &plan),
         }
     }
 }

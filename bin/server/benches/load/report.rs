@@ -35,7 +35,8 @@ pub fn machine() -> String {
     )
 }
 
-fn token(user: domain::UserId) -> String {
+/// An access token for `user`, signed with the bench server's key.
+pub fn token(user: domain::UserId) -> String {
     let config = auth::TokenConfig::new(
         SECRET.as_bytes(),
         chrono::Duration::days(1),

@@ -6,7 +6,7 @@ use store::testing::TestDb;
 use store::users::NewUser;
 
 /// Words event names are made of; `jazz` is what the search scenario looks for.
-const WORDS: [&str; 10] = [
+pub const WORDS: [&str; 10] = [
     "Rust", "Python", "Go", "Jazz", "Yoga", "Chess", "Film", "Book", "Hike", "Wine",
 ];
 
@@ -18,6 +18,8 @@ pub struct Seeded {
     pub users: Vec<UserId>,
     /// An event with about ten attendances (the detail scenario).
     pub detail_event: EventId,
+    /// Every seeded event, `detail_event` first.
+    pub events: Vec<EventId>,
 }
 
 /// Creates `users` users, `events` events and about `attendances` attendances.
@@ -95,5 +97,6 @@ pub fn seed(db: &TestDb, users: usize, events: usize, attendances: usize) -> See
         user: user_ids[0],
         users: user_ids,
         detail_event,
+        events: event_ids,
     }
 }

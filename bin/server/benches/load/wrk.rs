@@ -88,19 +88,58 @@ pub fn run(
     threads: u32,
     connections: u32,
 ) -> Measured {
+    let dir = script_dir();
+    let script = script(&dir, scenario);
+    run_with(
+        address,
+        &scenario.path,
+        script.as_deref(),
+        duration,
+        threads,
+        connections,
+    )
+}
+
+/// Runs the Lua script `lua` (named `name`) against `address`: it builds
+/// every request itself.
+pub fn run_script(
+    address: &str,
+    name: &str,
+    lua: &str,
+    duration: Duration,
+    threads: u32,
+    connections: u32,
+) -> Measured {
+    let path = script_dir().join(format!("{name}.lua"));
+    std::fs::write(&path, lua).expect("write the wrk script");
+    run_with(address, "/", Some(&path), duration, threads, connections)
+}
+
+fn script_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join("events-bench-scripts");
     std::fs::create_dir_all(&dir).expect("script directory");
+    dir
+}
+
+fn run_with(
+    address: &str,
+    path: &str,
+    script: Option<&std::path::Path>,
+    duration: Duration,
+    threads: u32,
+    connections: u32,
+) -> Measured {
     let mut command = Command::new("wrk");
     command
         .arg(format!("-t{threads}"))
         .arg(format!("-c{connections}"))
         .arg(format!("-d{}s", duration.as_secs().max(1)))
         .arg("--latency");
-    if let Some(script) = script(&dir, scenario) {
+    if let Some(script) = script {
         command.arg("-s").arg(script);
     }
     let output = command
-        .arg(format!("http://{address}{}", scenario.path))
+        .arg(format!("http://{address}{path}"))
         .output()
         .expect("run wrk");
     parse(&String::from_utf8_lossy(&output.stdout))
