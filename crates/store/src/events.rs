@@ -11,7 +11,9 @@ use crate::connection::MultiBackend;
 use crate::count_cache::CountCache;
 use crate::literal_page::LiteralLimit;
 use crate::rows::{capacity_to_db, guests_to_db, EventRow, UserRow, USER_COLUMNS};
-use crate::schema::{event_total, events, events_name_search, users};
+use crate::schema::{
+    event_total, event_version, event_versions, events, events_name_search, users,
+};
 use crate::search::{like_pattern, terms, trigram_query, TRIGRAM};
 use crate::sql_functions::lower;
 use crate::sql_types::DbUuid;
@@ -180,23 +182,39 @@ pub fn get_detail(conn: &mut DbConnection, id: EventId) -> StoreResult<EventDeta
     Ok(get_detail_versioned(conn, id)?.value)
 }
 
-/// [`get_detail`] with the data version it is at least as new as: read in
+/// [`get_detail`] with the event's version it is at least as new as: read in
 /// the same statement as the event, and the answers after it.
 pub fn get_detail_versioned(
     conn: &mut DbConnection,
     id: EventId,
 ) -> StoreResult<Versioned<EventDetail>> {
-    let (event, organizer, version) = native!(conn, c => events::table
-        .find(DbUuid(id.0))
-        .left_join(users::table)
-        .select((
-            events::all_columns,
-            USER_COLUMNS.nullable(),
-            versions::version_subselect(),
-        ))
-        .first::<(EventRow, Option<UserRow>, Option<i64>)>(c))?;
-    // The view always has its one row; a missing one reads as "changed".
-    let version = version.unwrap_or(-1);
+    // The event's version comes in the same statement as the event; its
+    // answers are read after it, so they are at least as new.
+    let found = events::table.find(DbUuid(id.0)).left_join(users::table);
+    let (event, organizer, version) = match conn {
+        DbConnection::Pg(pg) => found
+            .left_join(event_version::table.on(event_version::event_id.eq(events::id)))
+            .select((
+                events::all_columns,
+                USER_COLUMNS.nullable(),
+                event_version::version.nullable(),
+            ))
+            .first::<(EventRow, Option<UserRow>, Option<i64>)>(pg)?,
+        DbConnection::Sqlite(c) => found
+            .left_join(
+                event_versions::table.on(event_versions::event_id
+                    .eq(events::id)
+                    .and(event_versions::shard.eq(0))),
+            )
+            .select((
+                events::all_columns,
+                USER_COLUMNS.nullable(),
+                event_versions::version.nullable(),
+            ))
+            .first::<(EventRow, Option<UserRow>, Option<i64>)>(c)?,
+    };
+    // An event never changed since its creation has no version row.
+    let version = version.unwrap_or(0);
     let event = Event::try_from(event)?;
     let attendances = attendances::list_for_event(conn, id, &AttendanceQuery::default())?;
     // Counted from the rows already loaded: no further query.
@@ -365,7 +383,7 @@ fn plain_page(query: &EventQuery) -> Option<(i64, i64)> {
     }
 }
 
-/// An event of a plain page, its organizer, and the data version and the
+/// An event of a plain page, its organizer, and the listings' version and the
 /// events total, read in the same statement.
 type PlainRow = (EventRow, Option<UserRow>, Option<i64>, Option<i64>);
 
@@ -377,7 +395,7 @@ fn plain_page_rows(conn: &mut DbConnection, limit: i64, offset: i64) -> StoreRes
         .select((
             events::all_columns,
             USER_COLUMNS.nullable(),
-            versions::version_subselect(),
+            versions::listings_subselect(),
             event_total::table
                 .select(event_total::row_count)
                 .single_value(),
@@ -479,7 +497,7 @@ fn page_of(conn: &mut DbConnection, query: &EventQuery, matching: i64) -> StoreR
     })
 }
 
-/// [`list_page`] with the data version it is at least as new as. A page of
+/// [`list_page`] with the listings' version it is at least as new as. A page of
 /// every event by date reads the version and the total in the same
 /// statement as the page, one query instead of three; other listings read
 /// the version first.
@@ -508,7 +526,7 @@ pub fn list_page_versioned(
             });
         }
     }
-    let version = versions::current(conn)?;
+    let version = versions::current(conn, versions::Scope::Listings)?;
     let matching = match counts.get(&query.filter, version) {
         Some(kept) => kept,
         None => {

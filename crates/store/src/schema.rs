@@ -144,9 +144,37 @@ diesel::table! {
 diesel::table! {
     use diesel::sql_types::*;
 
-    /// A view: the sum of `data_versions`, which grows with every committed
-    /// change to events, answers, and users' names and addresses.
+    /// A view: the listings' version, the sum of `data_versions`, which
+    /// grows with every committed change to events and to the usernames
+    /// and addresses of users.
     data_version (version) {
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::Uuid;
+
+    /// Each event's version, which grows with every committed change to
+    /// the event, its answers, and the usernames and addresses of the
+    /// users it shows; an event without a row is at version 0. PostgreSQL
+    /// spreads it over shards (read it through `event_version`); SQLite
+    /// keeps one row, shard 0.
+    event_versions (event_id, shard) {
+        event_id -> Uuid,
+        shard -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::Uuid;
+
+    /// PostgreSQL only: a view summing each event's `event_versions` shards.
+    event_version (event_id) {
+        event_id -> Uuid,
         version -> BigInt,
     }
 }
@@ -185,6 +213,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     event_total,
     data_version,
+    event_version,
+    event_versions,
     reminders,
     login_attempts
 );

@@ -40,4 +40,5 @@ mod seats_api;
 mod seats_race;
 mod security_headers;
 mod tokens_api;
+mod versions_api;
 mod workshop;

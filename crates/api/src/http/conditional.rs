@@ -1,4 +1,5 @@
-//! Conditional GETs: an `ETag` made from the data version and the request,
+//! Conditional GETs: an `ETag` made from the version of what a response
+//! shows ([`store::versions::Scope`]) and the request,
 //! and `304 Not Modified`, decided before anything is loaded or rendered,
 //! when the client's copy is still current.
 
@@ -9,7 +10,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
-use store::versions::Versioned;
+use store::versions::{Scope, Versioned};
 use store::DbConnection;
 
 use crate::http::body_cache::{BodyCache, KeptBody};
@@ -83,7 +84,7 @@ impl Validator {
         }
     }
 
-    /// Reads the data version on `conn`, then answers that the client's
+    /// Reads the version of `scope` on `conn`, then answers that the client's
     /// copy is current, or with the body kept at that version, or runs
     /// `load` for the body. The version is read first: data changed in
     /// between is newer than the tag, which costs a full answer next time
@@ -91,9 +92,10 @@ impl Validator {
     pub(crate) fn load<T>(
         &self,
         conn: &mut DbConnection,
+        scope: Scope,
         load: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
     ) -> Result<Fresh<T>, ApiError> {
-        let version = store::versions::current(conn)?;
+        let version = store::versions::current(conn, scope)?;
         if let Some(fresh) = self.without_loading(version) {
             return Ok(fresh);
         }
@@ -114,12 +116,13 @@ impl Validator {
     pub(crate) fn load_versioned<T>(
         &self,
         conn: &mut DbConnection,
+        scope: Scope,
         load: impl FnOnce(&mut DbConnection) -> Result<Versioned<T>, ApiError>,
     ) -> Result<Fresh<T>, ApiError> {
         match self.condition {
             Condition::Absent => {
                 if self.bodies.holds(&self.address) {
-                    let version = store::versions::current(conn)?;
+                    let version = store::versions::current(conn, scope)?;
                     if let Some(fresh) = self.without_loading(version) {
                         return Ok(fresh);
                     }
@@ -127,7 +130,9 @@ impl Validator {
                 let read = load(conn)?;
                 Ok(self.body(read.version, read.value))
             }
-            Condition::Any | Condition::Tags(_) => self.load(conn, |conn| Ok(load(conn)?.value)),
+            Condition::Any | Condition::Tags(_) => {
+                self.load(conn, scope, |conn| Ok(load(conn)?.value))
+            }
         }
     }
 

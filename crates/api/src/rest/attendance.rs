@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use domain::{AttendanceDetail, AttendanceStatus, Guests};
 use store::attendances::AttendanceQuery;
 use store::rsvp::{Answer, RsvpError};
+use store::versions::Scope;
 use store::StoreError;
 
 use crate::http::body::read_fields;
@@ -186,7 +187,7 @@ pub(crate) async fn list(
     let page = Pagination::of(&params, state.config.page_size);
     let validator = Validator::of(&req, &state.bodies);
     let fresh = with_conn(&state.pool, move |conn| {
-        validator.load(conn, |conn| {
+        validator.load(conn, Scope::Event(id), |conn| {
             store::events::get(conn, id).map_err(event_not_found)?;
             let query = AttendanceQuery {
                 status: status?,

@@ -7,6 +7,7 @@ use domain::{EventDetail, EventId, UserId};
 use futures_util::future::LocalBoxFuture;
 use serde_json::{json, Value};
 use store::events::{EventChanges, EventFilter, EventQuery, NewEvent};
+use store::versions::Scope;
 use store::OptionalExt;
 use store::StoreError;
 
@@ -122,11 +123,13 @@ pub(crate) async fn list(
         }
         let counted = |found: store::events::EventPage| (Some(found.total), found.events);
         match page {
-            Some(_) => validator.load_versioned(conn, |conn| {
+            Some(_) => validator.load_versioned(conn, Scope::Listings, |conn| {
                 let read = store::events::list_page_versioned(conn, &query, &counts)?;
                 Ok(read.map(counted))
             }),
-            None => validator.load(conn, |conn| Ok((None, store::events::list(conn, &query)?))),
+            None => validator.load(conn, Scope::Listings, |conn| {
+                Ok((None, store::events::list(conn, &query)?))
+            }),
         }
     })
     .await?;
@@ -253,7 +256,7 @@ pub(crate) async fn retrieve(
     let id = event_id(&path)?;
     let validator = Validator::of(&req, &state.bodies);
     let fresh = with_conn(&state.pool, move |conn| {
-        validator.load_versioned(conn, |conn| {
+        validator.load_versioned(conn, Scope::Event(id), |conn| {
             store::events::get_detail_versioned(conn, id).map_err(event_not_found)
         })
     })

@@ -1,66 +1,113 @@
-//! The data version grows with every change a response shows, and only then.
+//! The versions grow with every change the responses they cover show, and
+//! only then: an answer moves its event's, not the listings'.
 
-use domain::{AttendanceStatus, Email};
+use domain::{AttendanceStatus, Email, EventId};
 use store::testing::TestDb;
 use store::users::UserChanges;
+use store::versions::{current, Scope};
 use store::DbConnection;
 
 use crate::fixtures::{event, user};
 
-/// Runs `change` and says whether the data version moved.
-fn moves(conn: &mut DbConnection, change: impl FnOnce(&mut DbConnection)) -> bool {
-    let before = store::versions::current(conn).expect("version");
+/// Runs `change` and says whether the listings' and the event's versions
+/// moved.
+fn moves(
+    conn: &mut DbConnection,
+    event: EventId,
+    change: impl FnOnce(&mut DbConnection),
+) -> (bool, bool) {
+    let read = |conn: &mut DbConnection| {
+        (
+            current(conn, Scope::Listings).expect("version"),
+            current(conn, Scope::Event(event)).expect("version"),
+        )
+    };
+    let before = read(conn);
     change(conn);
-    let after = store::versions::current(conn).expect("version");
+    let after = read(conn);
     assert!(
-        after >= before,
-        "the version went back: {before} -> {after}"
+        after.0 >= before.0 && after.1 >= before.1,
+        "a version went back: {before:?} -> {after:?}"
     );
-    after > before
+    (after.0 > before.0, after.1 > before.1)
 }
 
-fn every_shown_change_moves_the_version(db: &TestDb) {
+fn every_shown_change_moves_its_versions(db: &TestDb) {
     let mut conn = db.conn();
     let conn = &mut conn;
     let alice = user(conn, "alice");
     let bob = user(conn, "bob");
-    let mut party = None;
-    assert!(moves(conn, |c| party =
-        Some(event(c, "Party", "2030-01-01", Some(alice.id)))));
-    let party = party.expect("created");
+    let party = event(conn, "Party", "2030-01-01", Some(alice.id));
+    let other = event(conn, "Other", "2030-01-01", None);
     let changes = store::events::EventChanges {
         name: Some(domain::EventName::parse("Bigger party").expect("valid")),
         ..Default::default()
     };
-    assert!(moves(conn, |c| {
-        store::events::update(c, party.id, &changes).expect("update");
-    }));
-    assert!(moves(conn, |c| {
-        store::attendances::upsert(c, bob.id, party.id, AttendanceStatus::Going).expect("answer");
-    }));
-    assert!(moves(conn, |c| {
-        store::attendances::upsert(c, bob.id, party.id, AttendanceStatus::Maybe).expect("answer");
-    }));
+    assert_eq!(
+        moves(conn, party.id, |c| {
+            store::events::update(c, party.id, &changes).expect("update");
+        }),
+        (true, true)
+    );
+    // An answer moves its event only.
+    for status in [AttendanceStatus::Going, AttendanceStatus::Maybe] {
+        assert_eq!(
+            moves(conn, party.id, |c| {
+                store::attendances::upsert(c, bob.id, party.id, status).expect("answer");
+            }),
+            (false, true)
+        );
+    }
+    assert_eq!(
+        moves(conn, other.id, |c| {
+            store::attendances::upsert(c, bob.id, party.id, AttendanceStatus::Going)
+                .expect("answer");
+        }),
+        (false, false)
+    );
     let address = UserChanges {
         email: Some(Some(Email::parse("bob@example.org").expect("valid"))),
         ..Default::default()
     };
-    assert!(moves(conn, |c| {
-        store::users::update(c, bob.id, &address).expect("update");
-    }));
-    assert!(moves(conn, |c| store::users::delete(c, bob.id).expect("delete")));
-    assert!(moves(conn, |c| store::events::delete(c, party.id)
-        .expect("delete")));
+    assert_eq!(
+        moves(conn, party.id, |c| {
+            store::users::update(c, bob.id, &address).expect("update");
+        }),
+        (true, true)
+    );
+    // The organizer's address, shown by the listings and the event.
+    let address = UserChanges {
+        email: Some(Some(Email::parse("alice@example.org").expect("valid"))),
+        ..Default::default()
+    };
+    assert_eq!(
+        moves(conn, party.id, |c| {
+            store::users::update(c, alice.id, &address).expect("update");
+        }),
+        (true, true)
+    );
+    assert_eq!(
+        moves(conn, party.id, |c| store::users::delete(c, bob.id)
+            .expect("delete")),
+        (false, true)
+    );
+    // A deleted event has no version left to read; the listings move.
+    let listed = current(conn, Scope::Listings).expect("version");
+    store::events::delete(conn, party.id).expect("delete");
+    assert!(current(conn, Scope::Listings).expect("version") > listed);
 
-    // Nothing a response shows: the version stays.
+    // Nothing a response shows: the versions stay.
     let name_only = UserChanges {
         first_name: Some("Alice".to_owned()),
         ..Default::default()
     };
-    assert!(!moves(conn, |c| {
-        store::users::update(c, alice.id, &name_only).expect("update");
-        store::users::record_login(c, alice.id, store::now()).expect("login");
-    }));
+    assert_eq!(
+        moves(conn, other.id, |c| {
+            store::users::update(c, alice.id, &name_only).expect("update");
+            store::users::record_login(c, alice.id, store::now()).expect("login");
+        }),
+        (false, false)
+    );
 }
 
 fn the_events_total_is_kept_across_connections(db: &TestDb) {
@@ -88,11 +135,14 @@ fn versioned_reads_carry_the_current_version_and_the_same_data(db: &TestDb) {
     let party = event(conn, "Party", "2030-01-01", Some(alice.id));
     event(conn, "Later", "2030-02-01", None);
     store::attendances::upsert(conn, bob.id, party.id, AttendanceStatus::Going).expect("answer");
-    let version = store::versions::current(conn).expect("version");
+    let version = current(conn, Scope::Listings).expect("version");
     let counts = store::count_cache::CountCache::new();
 
     let detail = store::events::get_detail_versioned(conn, party.id).expect("detail");
-    assert_eq!(detail.version, version);
+    assert_eq!(
+        detail.version,
+        current(conn, Scope::Event(party.id)).expect("version")
+    );
     assert_eq!(
         detail.value,
         store::events::get_detail(conn, party.id).expect("detail")
@@ -169,7 +219,7 @@ fn kept_counts_follow_every_write(db: &TestDb) {
 
 store::backend_tests!(
     kept_counts_follow_every_write,
-    every_shown_change_moves_the_version,
+    every_shown_change_moves_its_versions,
     the_events_total_is_kept_across_connections,
     versioned_reads_carry_the_current_version_and_the_same_data
 );

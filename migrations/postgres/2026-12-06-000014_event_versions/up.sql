@@ -1,0 +1,87 @@
+-- Versions with the grain of what responses show. An event's detail, its
+-- attendance list and its calendar show the event, its answers and the
+-- names and addresses of its organizer and attendees: those move the
+-- event's own version. A listing shows events and their organizers: those
+-- move `data_versions` (now the listings' version), and an answer does not.
+
+-- Each event's version, spread like `data_versions` over shards picked by
+-- the backend's pid, so answers to one event from several connections
+-- don't queue on one row. The version is the sum; a missing row is 0.
+CREATE TABLE event_versions (
+    event_id UUID NOT NULL,
+    shard INTEGER NOT NULL,
+    version BIGINT NOT NULL,
+    PRIMARY KEY (event_id, shard)
+);
+
+CREATE VIEW event_version AS
+    SELECT event_id, CAST(SUM(version) AS BIGINT) AS version
+    FROM event_versions GROUP BY event_id;
+
+CREATE FUNCTION bump_event_version(changed UUID) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO event_versions (event_id, shard, version)
+    VALUES (changed, pg_backend_pid() % 8, 1)
+    ON CONFLICT (event_id, shard) DO UPDATE SET version = event_versions.version + 1
+$$;
+
+-- A created event has version 0 (no row); a deleted one takes its rows
+-- along. Its cascaded answers, deleted after it, find no event and bump
+-- nothing.
+CREATE FUNCTION event_row_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        DELETE FROM event_versions WHERE event_id = OLD.id;
+    ELSE
+        PERFORM bump_event_version(NEW.id);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER events_version_each AFTER UPDATE OR DELETE ON events
+    FOR EACH ROW EXECUTE FUNCTION event_row_changed();
+
+-- The listings move for each changed event row, not for every statement:
+-- a user's deletion sets the organizer of no event to NULL, and a
+-- statement trigger would fire for that UPDATE of no row.
+DROP TRIGGER events_versioned ON events;
+CREATE TRIGGER events_versioned AFTER INSERT OR UPDATE OR DELETE ON events
+    FOR EACH ROW EXECUTE FUNCTION bump_data_version();
+CREATE TRIGGER events_truncated AFTER TRUNCATE ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version();
+
+CREATE FUNCTION attendance_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' AND EXISTS (SELECT 1 FROM events WHERE id = OLD.event_id) THEN
+        PERFORM bump_event_version(OLD.event_id);
+    END IF;
+    IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.event_id <> OLD.event_id) THEN
+        PERFORM bump_event_version(NEW.event_id);
+    END IF;
+    RETURN NULL;
+END $$;
+
+-- Answers move their event's version only, no longer the listings'.
+DROP TRIGGER attendances_versioned ON attendances;
+CREATE TRIGGER attendances_versioned AFTER INSERT OR UPDATE OR DELETE ON attendances
+    FOR EACH ROW EXECUTE FUNCTION attendance_changed();
+
+-- A user's username or email is shown in listings (when they organize
+-- an event) and in the events they organize or answered. A user's deletion reaches
+-- those through the cascades (answers deleted, organizer set to NULL).
+CREATE FUNCTION user_shown_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM bump_event_version(shown.id) FROM (
+        SELECT event_id AS id FROM attendances WHERE user_id = NEW.id
+        UNION SELECT id FROM events WHERE organizer_id = NEW.id
+    ) AS shown;
+    IF EXISTS (SELECT 1 FROM events WHERE organizer_id = NEW.id) THEN
+        UPDATE data_versions SET version = version + 1 WHERE shard = pg_backend_pid() % 16;
+    END IF;
+    RETURN NULL;
+END $$;
+
+DROP TRIGGER users_versioned ON users;
+CREATE TRIGGER users_versioned AFTER UPDATE OF username, email ON users
+    FOR EACH ROW
+    WHEN (OLD.username IS DISTINCT FROM NEW.username OR OLD.email IS DISTINCT FROM NEW.email)
+    EXECUTE FUNCTION user_shown_changed();
