@@ -13,6 +13,10 @@ use auth::{FeedKey, TokenConfig};
 use store::DbPool;
 
 use crate::http::body_cache::BodyCache;
+use crate::http::kept::Kept;
+
+/// Counts of filtered listings kept at most (each weighs one).
+const EVENT_COUNTS: usize = 1024;
 use crate::ApiError;
 
 /// The API's settings.
@@ -83,9 +87,10 @@ pub struct ApiState {
     dummy_hash: Arc<OnceLock<String>>,
     /// Wakes the mail worker after a message was queued.
     mail_waker: Option<mailer::Waker>,
-    /// Counts of filtered event listings, checked against the data version.
-    pub event_counts: Arc<store::count_cache::CountCache>,
-    /// Rendered bodies, served again while the data version stays.
+    /// Counts of filtered event listings, each used while the listings'
+    /// version is the one it was counted at.
+    pub(crate) event_counts: Arc<Kept<store::events::EventFilter, i64>>,
+    /// Rendered bodies, served again while their version stays.
     pub(crate) bodies: Arc<BodyCache>,
 }
 
@@ -108,7 +113,7 @@ impl ApiState {
             feed_key: FeedKey::derive(secret_key),
             config: Arc::new(config),
             dummy_hash: Arc::new(OnceLock::new()),
-            event_counts: Arc::default(),
+            event_counts: Arc::new(Kept::new(EVENT_COUNTS, 1)),
             bodies,
             mail_waker: None,
         }

@@ -8,7 +8,6 @@ use domain::{Event, EventDetail, EventId, EventName, EventPlan, EventSummary, Us
 
 use crate::attendances::{self, AttendanceQuery};
 use crate::connection::MultiBackend;
-use crate::count_cache::CountCache;
 use crate::literal_page::LiteralLimit;
 use crate::rows::{capacity_to_db, guests_to_db, EventRow, UserRow, USER_COLUMNS};
 use crate::schema::{
@@ -89,7 +88,7 @@ impl EventOrder {
 }
 
 /// Which events a listing shows.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct EventFilter {
     /// Terms (separated by whitespace or commas) that must each be a
     /// case-insensitive substring of the name.
@@ -469,11 +468,16 @@ fn total(conn: &mut DbConnection) -> StoreResult<i64> {
 /// a SQLite search, which picks its plan by how many events match).
 pub fn list_page(conn: &mut DbConnection, query: &EventQuery) -> StoreResult<EventPage> {
     let matching = count(conn, &query.filter)?;
-    page_of(conn, query, matching)
+    page_counted(conn, query, matching)
 }
 
-/// The page of a listing `matching` events match.
-fn page_of(conn: &mut DbConnection, query: &EventQuery, matching: i64) -> StoreResult<EventPage> {
+/// The page of `query`, whose filter `matching` events match (see
+/// [`count`]; a caller may have kept it).
+pub fn page_counted(
+    conn: &mut DbConnection,
+    query: &EventQuery,
+    matching: i64,
+) -> StoreResult<EventPage> {
     let plan = match (conn.backend(), page_bounds(query.limit, query.offset)) {
         (Backend::Sqlite, Some((limit, offset)))
             if query.filter.search.is_some() && sorted_by_an_index(&query.ordering) =>
@@ -497,48 +501,32 @@ fn page_of(conn: &mut DbConnection, query: &EventQuery, matching: i64) -> StoreR
     })
 }
 
-/// [`list_page`] with the listings' version it is at least as new as. A page of
-/// every event by date reads the version and the total in the same
-/// statement as the page, one query instead of three; other listings read
-/// the version first.
-///
-/// A filtered listing takes its count from `counts` while the version is
-/// the one it was counted at, and leaves its count there otherwise.
-pub fn list_page_versioned(
+/// A page of every event by date (the most common listing) with the
+/// listings' version and the events total, read in the same statement as
+/// the page: one query instead of three. `None` for another listing, or a
+/// page past the end (which has no row to carry them).
+pub fn plain_page_versioned(
     conn: &mut DbConnection,
     query: &EventQuery,
-    counts: &CountCache,
-) -> StoreResult<Versioned<EventPage>> {
-    if let Some((limit, offset)) = plain_page(query) {
-        let rows = plain_page_rows(conn, limit, offset)?;
-        // A page past the end has no row to carry them: read them apart.
-        if let Some(&(_, _, Some(version), Some(total))) = rows.first() {
-            let rows = rows
-                .into_iter()
-                .map(|(event, organizer, _, _)| (event, organizer))
-                .collect();
-            return Ok(Versioned {
-                version,
-                value: EventPage {
-                    total,
-                    events: summaries(rows)?,
-                },
-            });
-        }
-    }
-    let version = versions::current(conn, versions::Scope::Listings)?;
-    let matching = match counts.get(&query.filter, version) {
-        Some(kept) => kept,
-        None => {
-            let counted = count(conn, &query.filter)?;
-            counts.put(&query.filter, version, counted);
-            counted
-        }
+) -> StoreResult<Option<Versioned<EventPage>>> {
+    let Some((limit, offset)) = plain_page(query) else {
+        return Ok(None);
     };
-    Ok(Versioned {
+    let rows = plain_page_rows(conn, limit, offset)?;
+    let Some(&(_, _, Some(version), Some(total))) = rows.first() else {
+        return Ok(None);
+    };
+    let rows = rows
+        .into_iter()
+        .map(|(event, organizer, _, _)| (event, organizer))
+        .collect();
+    Ok(Some(Versioned {
         version,
-        value: page_of(conn, query, matching)?,
-    })
+        value: EventPage {
+            total,
+            events: summaries(rows)?,
+        },
+    }))
 }
 
 /// Whether an index serves the sort (date or name, either way; ties by id).

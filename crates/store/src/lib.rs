@@ -52,7 +52,6 @@ pub mod admin_log;
 pub mod attendance_entries;
 pub mod attendances;
 pub mod calendar;
-pub mod count_cache;
 pub mod django_import;
 pub mod events;
 pub mod login_attempts;
@@ -65,7 +64,6 @@ pub mod seats;
 pub mod sessions;
 pub mod token_blacklist;
 pub mod users;
-pub mod version_cache;
 pub mod versions;
 
 #[cfg(feature = "testing")]

@@ -208,7 +208,44 @@ fn every_shown_column_moves_its_tags(db: &TestDb) {
     });
 }
 
+fn kept_search_counts_follow_writes_on_any_server(db: &TestDb) {
+    run(async {
+        let app = TestApp::spawn(db);
+        let other = TestApp::spawn(db);
+        app.register("alice").await;
+        let alice = app.token("alice").await;
+        let count = |term: &'static str| {
+            let app = &app;
+            async move {
+                let path = format!("/api/events/?search={term}&limit=1");
+                let reply = app.get(&path).await;
+                assert_eq!(reply.status, 200, "{}", reply.text());
+                reply.json()["count"].as_i64().expect("a count")
+            }
+        };
+        app.create_event(&alice, "Jazz night", "2030-01-01").await;
+        app.create_event(&alice, "Rock night", "2030-01-02").await;
+        assert_eq!((count("night").await, count("jazz").await), (2, 1));
+        // Kept now; a write through another server makes them count again.
+        let late = other
+            .create_event(&alice, "Late night jazz", "2030-01-03")
+            .await;
+        assert_eq!((count("night").await, count("jazz").await), (3, 2));
+        let id = late["id"].as_str().expect("id");
+        patch(&other, &alice, id, json!({ "name": "Late show" })).await;
+        assert_eq!((count("night").await, count("show").await), (2, 1));
+        let reply = other
+            .request("DELETE", &format!("/api/events/{id}/"))
+            .bearer(&alice)
+            .send()
+            .await;
+        assert_eq!(reply.status, 204);
+        assert_eq!((count("show").await, count("jazz").await), (0, 1));
+    });
+}
+
 store::backend_tests!(
+    kept_search_counts_follow_writes_on_any_server,
     an_answer_moves_only_its_events_tags,
     every_shown_column_moves_its_tags
 );

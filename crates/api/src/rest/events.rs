@@ -7,7 +7,7 @@ use domain::{EventDetail, EventId, UserId};
 use futures_util::future::LocalBoxFuture;
 use serde_json::{json, Value};
 use store::events::{EventChanges, EventFilter, EventQuery, NewEvent};
-use store::versions::Scope;
+use store::versions::{Scope, Versioned};
 use store::OptionalExt;
 use store::StoreError;
 
@@ -17,6 +17,7 @@ use crate::http::error::NO_EVENT;
 use crate::http::fields::FieldErrors;
 use crate::http::identity::{AuthUser, Caller};
 use crate::http::json::{json_response, ATTENDANCE_BYTES, EVENT_BYTES};
+use crate::http::kept::Kept;
 use crate::http::query::{event_ordering, Pagination, QueryParams};
 use crate::http::routes::{get, resource_with_actions, Access};
 use crate::rest::event_input::{event_fields_metadata, read_event, EventInput, PatchedEventInput};
@@ -124,8 +125,7 @@ pub(crate) async fn list(
         let counted = |found: store::events::EventPage| (Some(found.total), found.events);
         match page {
             Some(_) => validator.load_versioned(conn, Scope::Listings, |conn| {
-                let read = store::events::list_page_versioned(conn, &query, &counts)?;
-                Ok(read.map(counted))
+                Ok(listing_page(conn, &query, &counts)?.map(counted))
             }),
             None => validator.load(conn, Scope::Listings, |conn| {
                 Ok((None, store::events::list(conn, &query)?))
@@ -150,6 +150,32 @@ pub(crate) async fn list(
             _ => json_response(StatusCode::OK, &EventListBody::All(results), size),
         }
     }))
+}
+
+/// A page of `query` with the listings' version it is at least as new as:
+/// a page of every event by date in one statement; another listing takes
+/// its count from `counts` while the version is the one it was counted at.
+fn listing_page(
+    conn: &mut store::DbConnection,
+    query: &EventQuery,
+    counts: &Kept<EventFilter, i64>,
+) -> Result<Versioned<store::events::EventPage>, StoreError> {
+    if let Some(read) = store::events::plain_page_versioned(conn, query)? {
+        return Ok(read);
+    }
+    let version = store::versions::current(conn, Scope::Listings)?;
+    let matching = match counts.get(&query.filter, version) {
+        Some(kept) => kept,
+        None => {
+            let counted = store::events::count(conn, &query.filter)?;
+            counts.put(query.filter.clone(), version, counted, 1);
+            counted
+        }
+    };
+    Ok(Versioned {
+        version,
+        value: store::events::page_counted(conn, query, matching)?,
+    })
 }
 
 /// OPTIONS on the list: any logged-in caller may POST.
