@@ -18,6 +18,7 @@ mod error;
 mod event_name;
 mod ids;
 mod limits;
+pub mod rsvp;
 pub mod seats;
 mod status;
 mod time_zone;

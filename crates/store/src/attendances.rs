@@ -123,6 +123,24 @@ pub(crate) fn upsert_row(
         .get_result::<AttendanceRow>(c))?)
 }
 
+/// PostgreSQL: writes many answers' rows, to distinct (user, event) pairs,
+/// as [`upsert_row`] writes one, in one statement, and returns them.
+pub(crate) fn upsert_rows(
+    pg: &mut diesel::PgConnection,
+    rows: &[AttendanceRow],
+) -> StoreResult<Vec<AttendanceRow>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(diesel::insert_into(attendances::table)
+        .values(rows)
+        .on_conflict((attendances::user_id, attendances::event_id))
+        .do_update()
+        .set(answer_overwrites!())
+        .returning(ATTENDANCE_COLUMNS)
+        .get_results::<AttendanceRow>(pg)?)
+}
+
 /// The user's answer for the event, with its waitlist position.
 pub fn get(conn: &mut DbConnection, user_id: UserId, event_id: EventId) -> StoreResult<Attendance> {
     let row = native!(conn, c => attendances::table

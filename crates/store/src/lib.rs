@@ -29,8 +29,6 @@ macro_rules! native {
     };
 }
 
-mod answer_at_once;
-mod answer_group;
 mod checkpointer;
 mod connection;
 mod error;

@@ -5,10 +5,12 @@ use std::time::{Duration, Instant};
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::R2D2Connection;
 
-use crate::answer_at_once::AtOnce;
-use crate::answer_group::AnswerGroup;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+
+use parking_lot::Mutex;
+
 use crate::checkpointer::Checkpointer;
-use crate::rows::AttendanceRow;
 use crate::write_group::WriteGroup;
 use crate::{write_transaction, Backend, DatabaseUrl, DbConnection, StoreError};
 
@@ -125,8 +127,8 @@ pub struct DbPool {
     checkout_wait: Duration,
     unreachable: Arc<AtomicBool>,
     writes: Arc<WriteGroup>,
-    /// PostgreSQL: answers that arrive together share a statement.
-    answers: Arc<AnswerGroup>,
+    /// State its callers share per pool, by type (see [`DbPool::shared`]).
+    shared: Arc<Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>>,
     /// SQLite: checkpoints the log while the pool lives.
     _checkpointer: Option<Checkpointer>,
 }
@@ -164,7 +166,7 @@ impl DbPool {
             checkout_wait,
             unreachable,
             writes: Arc::default(),
-            answers: Arc::default(),
+            shared: Arc::default(),
             _checkpointer: checkpointer,
         }
     }
@@ -193,14 +195,19 @@ impl DbPool {
         }
     }
 
-    /// PostgreSQL: stores an answer to an event without seat rules, with
-    /// the answers that arrive with it in one statement; `None` when the
-    /// general path must decide (see [`crate::answer_group`]).
-    pub(crate) fn answer_at_once(
-        &self,
-        request: AtOnce,
-    ) -> Result<Option<AttendanceRow>, StoreError> {
-        self.answers.answer(self, request)
+    /// The pool's one value of type `T`, made on first use: state that the
+    /// pool's callers share, such as a queue of writes waiting to be taken
+    /// together. Two pools never share it, even in one process.
+    pub fn shared<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
+        let mut shared = self.shared.lock();
+        let value = shared
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Arc::new(T::default()));
+        match Arc::clone(value).downcast::<T>() {
+            Ok(value) => value,
+            // Keyed by its own type id: the value is always a `T`.
+            Err(_) => Arc::new(T::default()),
+        }
     }
 
     /// The database the pool connects to (for a connection of one's own,

@@ -59,6 +59,22 @@ pub fn lock_event(conn: &mut DbConnection, id: EventId) -> StoreResult<Event> {
     }
 }
 
+/// PostgreSQL: locks the events as [`lock_event`] does, in the order of
+/// their ids (so two such locks can't deadlock), and returns those found.
+pub fn lock_events(pg: &mut diesel::PgConnection, ids: &[EventId]) -> StoreResult<Vec<Event>> {
+    let mut ids: Vec<DbUuid> = ids.iter().map(|id| DbUuid(id.0)).collect();
+    ids.sort_unstable_by_key(|id| id.0);
+    ids.dedup();
+    events::table
+        .filter(events::id.eq_any(ids))
+        .order(events::id)
+        .for_update()
+        .load::<EventRow>(pg)?
+        .into_iter()
+        .map(Event::try_from)
+        .collect()
+}
+
 /// Reads the event, holding it against seat changes (`FOR SHARE` on
 /// PostgreSQL: answers to an event without a capacity don't block each
 /// other, while a capacity change waits for them and they for it).

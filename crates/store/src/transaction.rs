@@ -95,12 +95,6 @@ pub trait Writer {
     /// The engine the writes go to.
     fn backend(&self) -> Backend;
 
-    /// Lends a connection for `work` outside a transaction of its own, for
-    /// a single statement that commits by itself.
-    fn connection<R, F>(&mut self, work: F) -> Result<R, StoreError>
-    where
-        F: FnOnce(&mut DbConnection) -> R;
-
     /// The pool behind the writes, if they go to one: work a pool shares
     /// among its callers (answers taken together on PostgreSQL) finds it.
     fn pool(&self) -> Option<&DbPool> {
@@ -124,13 +118,6 @@ macro_rules! connection_writer {
             fn backend(&self) -> Backend {
                 DbConnection::backend(self)
             }
-
-            fn connection<R, F>(&mut self, work: F) -> Result<R, StoreError>
-            where
-                F: FnOnce(&mut DbConnection) -> R,
-            {
-                Ok(work(self))
-            }
         }
     )+};
 }
@@ -149,14 +136,6 @@ impl Writer for DbPool {
 
     fn backend(&self) -> Backend {
         self.url().backend()
-    }
-
-    fn connection<R, F>(&mut self, work: F) -> Result<R, StoreError>
-    where
-        F: FnOnce(&mut DbConnection) -> R,
-    {
-        let mut conn = self.get()?;
-        Ok(work(&mut conn))
     }
 
     fn pool(&self) -> Option<&DbPool> {

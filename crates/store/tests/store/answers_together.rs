@@ -103,7 +103,7 @@ fn writing_transactions(db: &TestDb, event: EventId, users: &[UserId]) -> BTreeS
 /// Answers queued behind a held event: each caller gets its own answer
 /// back; identical answers to one row share it; a different answer to a
 /// row already taken comes after it; answers the event's rules must decide
-/// (a capacity, a cancellation) take the general path from the batch.
+/// (a capacity, a cancellation) are decided in the batch by the same rules.
 fn answers_that_arrive_together_each_get_their_own_outcome(db: &TestDb) {
     let pool = db.pool().clone();
     let party = new_event(db, "Party", EventPlan::default());
