@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::UserId;
 
-use crate::schema::{admin_actions, users};
+use crate::sql::schema::{admin_actions, users};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, StoreResult};
 

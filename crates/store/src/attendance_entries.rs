@@ -5,12 +5,12 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use domain::{Attendance, AttendanceStatus, Event, EventId, User, UserId};
 
-use crate::connection::MultiBackend;
+use crate::db::connection::MultiBackend;
 use crate::rows::{AttendanceRow, EventRow, UserRow, ATTENDANCE_COLUMNS, USER_COLUMNS};
-use crate::schema::{attendances, events, users};
-use crate::search::like_patterns;
-use crate::sql_functions::lower;
-use crate::sql_types::DbUuid;
+use crate::sql::functions::lower;
+use crate::sql::schema::{attendances, events, users};
+use crate::sql::search::like_patterns;
+use crate::sql::types::DbUuid;
 use crate::time::to_db;
 use crate::users::found;
 use crate::{now, DbConnection, StoreResult};
@@ -266,8 +266,8 @@ pub fn create(conn: &mut DbConnection, values: &EntryValues) -> StoreResult<i64>
             user_id: values.user.0,
             event_id: DbUuid(values.event.0),
             status: values.status.as_str().to_owned(),
-            created_at: crate::sql_dates::DbTimestamp(at),
-            updated_at: crate::sql_dates::DbTimestamp(at),
+            created_at: crate::sql::dates::DbTimestamp(at),
+            updated_at: crate::sql::dates::DbTimestamp(at),
             guests: 0,
             waitlist_seq: None,
         })

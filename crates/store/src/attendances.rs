@@ -5,10 +5,10 @@ use domain::{
     Attendance, AttendanceCounts, AttendanceDetail, AttendanceStatus, EventId, User, UserId,
 };
 
-use crate::events::page_bounds;
 use crate::rows::{AttendanceRow, UserRow, ATTENDANCE_COLUMNS, USER_COLUMNS};
-use crate::schema::{attendances, users};
-use crate::sql_types::DbUuid;
+use crate::sql::page::page_bounds;
+use crate::sql::schema::{attendances, users};
+use crate::sql::types::DbUuid;
 use crate::time::to_db;
 use crate::{now, DbConnection, StoreResult};
 
@@ -45,8 +45,8 @@ pub fn upsert(
         user_id: user_id.0,
         event_id: DbUuid(event_id.0),
         status: status.as_str().to_owned(),
-        created_at: crate::sql_dates::DbTimestamp(at),
-        updated_at: crate::sql_dates::DbTimestamp(at),
+        created_at: crate::sql::dates::DbTimestamp(at),
+        updated_at: crate::sql::dates::DbTimestamp(at),
         guests: 0,
         waitlist_seq: None,
     };
@@ -70,8 +70,8 @@ pub fn create_many(
                 user_id: user.0,
                 event_id: DbUuid(event.0),
                 status: status.as_str().to_owned(),
-                created_at: crate::sql_dates::DbTimestamp(at),
-                updated_at: crate::sql_dates::DbTimestamp(at),
+                created_at: crate::sql::dates::DbTimestamp(at),
+                updated_at: crate::sql::dates::DbTimestamp(at),
                 guests: 0,
                 waitlist_seq: None,
             })
@@ -96,7 +96,7 @@ macro_rules! answer_overwrites {
     () => {{
         use diesel::upsert::excluded;
         use diesel::ExpressionMethods;
-        use $crate::schema::attendances::{guests, status, updated_at, waitlist_seq};
+        use $crate::sql::schema::attendances::{guests, status, updated_at, waitlist_seq};
         (
             status.eq(excluded(status)),
             guests.eq(excluded(guests)),
@@ -216,7 +216,7 @@ type EventAttendances = diesel::dsl::IntoBoxed<
         >,
         (crate::rows::AttendanceColumns, crate::rows::UserColumns),
     >,
-    crate::connection::MultiBackend,
+    crate::db::connection::MultiBackend,
 >;
 
 fn filtered_for_event(event_id: EventId, query: &AttendanceQuery) -> EventAttendances {

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use domain::{AttendanceStatus, Event, EventSummary, User, UserId};
 
 use crate::rows::{EventRow, UserRow, USER_COLUMNS};
-use crate::schema::{attendances, events, users};
+use crate::sql::schema::{attendances, events, users};
 use crate::{DbConnection, StoreResult};
 
 /// The feed owner's answer for an event.

@@ -29,22 +29,10 @@ macro_rules! native {
     };
 }
 
-mod checkpointer;
-mod connection;
-mod error;
-mod leader_queue;
-mod literal_page;
-mod migrate;
-mod pool;
+mod db;
 mod rows;
-mod schema;
-mod search;
-mod sql_dates;
-mod sql_functions;
-mod sql_types;
+mod sql;
 mod time;
-mod transaction;
-mod write_group;
 
 pub mod admin_log;
 pub mod attendance_entries;
@@ -67,12 +55,12 @@ pub mod versions;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use connection::{Backend, DatabaseUrl, DbConnection};
-pub use error::{OptionalExt, StoreError, StoreResult};
-pub use migrate::run_pending_migrations;
-pub use pool::{
+pub use db::connection::{Backend, DatabaseUrl, DbConnection};
+pub use db::error::{OptionalExt, StoreError, StoreResult};
+pub use db::migrate::run_pending_migrations;
+pub use db::pool::{
     build_pool, check_health, ConnectionManager, DbPool, PoolEntry, PoolOptions, PooledConnection,
     OUTAGE_WAIT,
 };
+pub use db::tx::{write_transaction, Writer};
 pub use time::now;
-pub use transaction::{write_transaction, Writer};

@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
 
-use crate::schema::login_attempts;
+use crate::sql::schema::login_attempts;
 use crate::time::{from_db, to_db};
 use crate::{write_transaction, DbConnection, StoreResult};
 

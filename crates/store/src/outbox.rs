@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::User;
 
-use crate::schema::outbox;
+use crate::sql::schema::outbox;
 use crate::time::{from_db, to_db};
 use crate::users::found;
 use crate::{write_transaction, DbConnection, StoreError, StoreResult};
@@ -410,11 +410,11 @@ pub struct MessageFilter {
 }
 
 type BoxedMessages =
-    diesel::dsl::IntoBoxed<'static, outbox::table, crate::connection::MultiBackend>;
+    diesel::dsl::IntoBoxed<'static, outbox::table, crate::db::connection::MultiBackend>;
 
 fn filtered(filter: &MessageFilter) -> BoxedMessages {
-    use crate::search::like_patterns;
-    use crate::sql_functions::lower;
+    use crate::sql::functions::lower;
+    use crate::sql::search::like_patterns;
     let mut query = outbox::table.into_boxed();
     if let Some(state) = filter.state {
         query = query.filter(outbox::state.eq(state.as_str()));

@@ -12,8 +12,8 @@ use diesel::prelude::*;
 use domain::{AttendanceStatus, EventId, UserId};
 
 use crate::outbox::NewMessage;
-use crate::schema::{attendances, events, reminders, users};
-use crate::sql_types::DbUuid;
+use crate::sql::schema::{attendances, events, reminders, users};
+use crate::sql::types::DbUuid;
 use crate::time::{from_db, to_db};
 use crate::{write_transaction, DbConnection, StoreError, StoreResult};
 

@@ -8,9 +8,9 @@ use domain::{
 };
 
 use crate::events::NewEvent;
-use crate::schema::{attendances, events, users};
-use crate::sql_dates::{DbDate, DbTimestamp};
-use crate::sql_types::DbUuid;
+use crate::sql::dates::{DbDate, DbTimestamp};
+use crate::sql::schema::{attendances, events, users};
+use crate::sql::types::DbUuid;
 use crate::time::{from_db, to_db};
 use crate::StoreError;
 

@@ -23,8 +23,8 @@ use domain::{AttendanceStatus, Event, EventId, User};
 use crate::events::EventChanges;
 use crate::outbox::NewMessage;
 use crate::rows::{EventRow, UserRow, USER_COLUMNS};
-use crate::schema::{attendances, events, users};
-use crate::sql_types::DbUuid;
+use crate::sql::schema::{attendances, events, users};
+use crate::sql::types::DbUuid;
 use crate::{DbConnection, StoreResult};
 
 /// Writes the mail telling a promoted attendee they have a seat, or `None`

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::schema::sessions;
+use crate::sql::schema::sessions;
 use crate::time::to_db;
 use crate::{DbConnection, StoreResult};
 

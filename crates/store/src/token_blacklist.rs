@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::UserId;
 
-use crate::schema::token_blacklist;
+use crate::sql::schema::token_blacklist;
 use crate::time::to_db;
 use crate::{now, DbConnection, StoreResult};
 

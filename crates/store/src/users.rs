@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use domain::{Email, User, UserId, Username};
 
 use crate::rows::{UserRow, USER_COLUMNS};
-use crate::schema::users;
-use crate::search::like_patterns;
-use crate::sql_functions::lower;
+use crate::sql::functions::lower;
+use crate::sql::schema::users;
+use crate::sql::search::like_patterns;
 use crate::time::to_db;
 use crate::{DbConnection, StoreError, StoreResult};
 
@@ -321,7 +321,8 @@ pub struct UserQuery {
     pub offset: i64,
 }
 
-type BoxedUsers = diesel::dsl::IntoBoxed<'static, users::table, crate::connection::MultiBackend>;
+type BoxedUsers =
+    diesel::dsl::IntoBoxed<'static, users::table, crate::db::connection::MultiBackend>;
 
 fn filtered(filter: &UserFilter) -> BoxedUsers {
     let mut query = users::table.into_boxed();

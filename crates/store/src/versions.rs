@@ -16,8 +16,8 @@
 use diesel::prelude::*;
 use domain::EventId;
 
-use crate::schema::{data_version, event_version, event_versions};
-use crate::sql_types::DbUuid;
+use crate::sql::schema::{data_version, event_version, event_versions};
+use crate::sql::types::DbUuid;
 use crate::{DbConnection, StoreResult};
 
 /// What a version covers.

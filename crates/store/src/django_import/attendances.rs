@@ -13,8 +13,8 @@ use super::report::{RowProblem, TableReport};
 use super::source::DjangoAttendance;
 use super::Copied;
 use crate::rows::AttendanceRow;
-use crate::schema::attendances;
-use crate::sql_types::DbUuid;
+use crate::sql::schema::attendances;
+use crate::sql::types::DbUuid;
 use crate::{DbConnection, StoreResult};
 
 const TABLE: &str = "event_attendance";
@@ -67,8 +67,8 @@ pub(super) fn copy(
                                 user_id: key.0,
                                 event_id: DbUuid(key.1),
                                 status: status.as_str().to_owned(),
-                                created_at: crate::sql_dates::DbTimestamp(at),
-                                updated_at: crate::sql_dates::DbTimestamp(at),
+                                created_at: crate::sql::dates::DbTimestamp(at),
+                                updated_at: crate::sql::dates::DbTimestamp(at),
                                 guests: 0,
                                 waitlist_seq: None,
                             })

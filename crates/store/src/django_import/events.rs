@@ -11,8 +11,8 @@ use super::source::DjangoEvent;
 use super::Copied;
 use crate::events::NewEvent;
 use crate::rows::EventRow;
-use crate::schema::events;
-use crate::sql_types::DbUuid;
+use crate::sql::schema::events;
+use crate::sql::types::DbUuid;
 use crate::{DbConnection, StoreResult};
 
 const TABLE: &str = "event_event";

@@ -146,7 +146,7 @@ pub(crate) fn parse_timestamp(stored: &str) -> Result<NaiveDateTime, String> {
 
 fn load<T>(conn: &mut DbConnection, table: &str, sql: &str) -> StoreResult<Vec<T>>
 where
-    T: QueryableByName<crate::connection::MultiBackend> + 'static,
+    T: QueryableByName<crate::db::connection::MultiBackend> + 'static,
 {
     diesel::sql_query(sql).load::<T>(conn).map_err(|err| {
         StoreError::Config(format!(

@@ -9,7 +9,7 @@ use domain::Username;
 use super::report::{RowProblem, TableReport};
 use super::source::{parse_timestamp, DjangoUser};
 use super::Copied;
-use crate::schema::users;
+use crate::sql::schema::users;
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, StoreResult};
 

@@ -15,9 +15,9 @@ use domain::seats::{place, resize, Placement};
 use domain::{Attendance, AttendanceStatus, EventId, Guests, RsvpRefusal, UserId};
 
 use crate::rows::{AttendanceRow, ATTENDANCE_COLUMNS};
-use crate::schema::attendances;
 use crate::seats::{self, PromotionMail};
-use crate::sql_types::DbUuid;
+use crate::sql::schema::attendances;
+use crate::sql::types::DbUuid;
 use crate::time::to_db;
 use crate::{Backend, DbConnection, StoreError, Writer};
 
@@ -243,8 +243,8 @@ fn answer_row(
         user_id: user_id.0,
         event_id: DbUuid(event_id.0),
         status: answer.status.as_str().to_owned(),
-        created_at: crate::sql_dates::DbTimestamp(at),
-        updated_at: crate::sql_dates::DbTimestamp(at),
+        created_at: crate::sql::dates::DbTimestamp(at),
+        updated_at: crate::sql::dates::DbTimestamp(at),
         guests: crate::rows::guests_to_db(answer.guests),
         waitlist_seq: place_key,
     }

@@ -25,7 +25,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::{take_locked, upserted, Checks, Outcome, Request, RsvpError, Taken};
-use crate::leader_queue::{LeaderQueue, Mailbox, Queued};
+use crate::db::batch::{LeaderQueue, Mailbox, Queued};
 use crate::seats::{self, PromotionMail};
 use crate::{write_transaction, DbConnection, DbPool, StoreError};
 

@@ -18,7 +18,7 @@ use std::thread;
 
 use diesel::connection::{Connection, TransactionManager};
 
-use crate::leader_queue::{LeaderQueue, Mailbox, Queued};
+use crate::db::batch::{LeaderQueue, Mailbox, Queued};
 use crate::{write_transaction, DbConnection, DbPool, StoreError};
 
 type Manager = <DbConnection as Connection>::TransactionManager;

@@ -3,7 +3,7 @@ use std::fmt;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, SqliteConnection};
 
-use crate::checkpointer::BACKSTOP_PAGES;
+use crate::db::wal::BACKSTOP_PAGES;
 use crate::StoreError;
 
 /// A connection to either supported database; the variant is chosen from the URL.

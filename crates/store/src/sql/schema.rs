@@ -24,7 +24,7 @@ diesel::table! {
 
 diesel::table! {
     use diesel::sql_types::*;
-    use crate::sql_types::Uuid;
+    use crate::sql::types::Uuid;
 
     events (id) {
         id -> Uuid,
@@ -49,7 +49,7 @@ diesel::table! {
 
 diesel::table! {
     use diesel::sql_types::*;
-    use crate::sql_types::Uuid;
+    use crate::sql::types::Uuid;
 
     attendances (id) {
         id -> BigInt,
@@ -154,7 +154,7 @@ diesel::table! {
 
 diesel::table! {
     use diesel::sql_types::*;
-    use crate::sql_types::Uuid;
+    use crate::sql::types::Uuid;
 
     /// Each event's version, which grows with every committed change to
     /// the event, its answers, and the usernames and addresses of the
@@ -170,7 +170,7 @@ diesel::table! {
 
 diesel::table! {
     use diesel::sql_types::*;
-    use crate::sql_types::Uuid;
+    use crate::sql::types::Uuid;
 
     /// PostgreSQL only: a view summing each event's `event_versions` shards.
     event_version (event_id) {
@@ -181,7 +181,7 @@ diesel::table! {
 
 diesel::table! {
     use diesel::sql_types::*;
-    use crate::sql_types::Uuid;
+    use crate::sql::types::Uuid;
 
     reminders (event_id, user_id, starts_at) {
         event_id -> Uuid,

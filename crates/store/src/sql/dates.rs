@@ -15,7 +15,7 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Date, Timestamp};
 use diesel::sqlite::Sqlite;
 
-use crate::connection::MultiBackend;
+use crate::db::connection::MultiBackend;
 
 /// A `Date` column's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, AsExpression, FromSqlRow)]

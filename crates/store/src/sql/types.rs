@@ -10,7 +10,7 @@ use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::{HasSqlType, SqlType};
 use diesel::sqlite::Sqlite;
 
-use crate::connection::MultiBackend;
+use crate::db::connection::MultiBackend;
 
 /// The SQL type of UUID columns.
 #[derive(Debug, Clone, Copy, Default, SqlType, diesel::query_builder::QueryId)]

@@ -63,7 +63,7 @@ impl From<DieselError> for StoreError {
                 | DieselError::DeserializationError(_)
         ) {
             // Possibly a connection the server dropped: check the others.
-            crate::pool::suspect_connections();
+            crate::db::pool::suspect_connections();
         }
         match err {
             DieselError::NotFound => Self::NotFound,

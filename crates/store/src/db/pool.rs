@@ -10,8 +10,8 @@ use std::collections::HashMap;
 
 use parking_lot::Mutex;
 
-use crate::checkpointer::Checkpointer;
-use crate::write_group::WriteGroup;
+use crate::db::wal::Checkpointer;
+use crate::db::write_group::WriteGroup;
 use crate::{write_transaction, Backend, DatabaseUrl, DbConnection, StoreError};
 
 /// A connection borrowed from a [`DbPool`]; it returns to the pool when
