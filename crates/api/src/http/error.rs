@@ -10,11 +10,12 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use auth::{TokenError, TokenType};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use store::StoreError;
+use utoipa::ToSchema;
 
 use crate::http::fields::FieldErrors;
-use crate::rest::representations::{AuthErrorBody, TokenMessageBody};
 
 /// The `WWW-Authenticate` challenge of every 401.
 pub const WWW_AUTHENTICATE: &str = "Bearer realm=\"api\"";
@@ -207,6 +208,32 @@ impl ResponseError for ApiError {
         }
         response.json(self.body())
     }
+}
+
+/// A 401: no credentials, refused credentials, or an access token that is
+/// not valid (then with simplejwt's `code` and `messages`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthErrorBody {
+    /// What went wrong.
+    pub detail: String,
+    /// `token_not_valid`, `bad_authorization_header`, `user_not_found` or
+    /// `user_inactive`, when credentials were refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Why each token type refused the token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<TokenMessageBody>>,
+}
+
+/// Why one token type refused a token.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenMessageBody {
+    /// `AccessToken`.
+    pub token_class: String,
+    /// `access`.
+    pub token_type: String,
+    /// What was wrong with it.
+    pub message: String,
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub(crate) mod client;
 pub(crate) mod conditional;
 pub(crate) mod csrf_field;
 pub(crate) mod error;
+pub(crate) mod event_path;
 pub(crate) mod fields;
 pub(crate) mod identity;
 pub(crate) mod json;

@@ -10,16 +10,15 @@ use store::StoreError;
 
 use crate::http::body::read_fields;
 use crate::http::conditional::{respond, Validator};
+use crate::http::event_path::{event_id, event_not_found};
 use crate::http::fields::{FieldErrors, Form};
 use crate::http::identity::{AuthUser, Caller};
 use crate::http::json::{json_response, ATTENDANCE_BYTES};
 use crate::http::query::{Pagination, QueryParams};
 use crate::http::routes::{get, resource, Access};
 use crate::http::values::{boolean, integer};
-use crate::rest::events::{event_id, event_not_found};
 use crate::rest::representations::{
-    AttendanceBody, AttendanceListBody, AttendancePageBody, DetailBody, FieldErrorsBody,
-    StatusChoice,
+    AttendanceBody, AttendanceListBody, DetailBody, FieldErrorsBody, Page, StatusChoice,
 };
 use crate::state::State;
 use crate::{with_conn, with_pool, ApiError};
@@ -209,7 +208,7 @@ pub(crate) async fn list(
         match (page, count) {
             (Some(page), Some(count)) => {
                 let (next, previous) = page.links(&req, count);
-                let page = AttendanceListBody::Page(AttendancePageBody {
+                let page = AttendanceListBody::Page(Page {
                     count,
                     next,
                     previous,

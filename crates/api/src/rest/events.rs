@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use auth::Decision;
-use domain::{EventDetail, EventId, UserId};
+use domain::{EventDetail, UserId};
 use futures_util::future::LocalBoxFuture;
 use serde_json::{json, Value};
 use store::events::{EventChanges, EventFilter, EventQuery, NewEvent};
@@ -13,7 +13,7 @@ use store::StoreError;
 
 use crate::http::body::read_fields;
 use crate::http::conditional::{respond, Validator};
-use crate::http::error::NO_EVENT;
+use crate::http::event_path::{event_id, event_not_found};
 use crate::http::fields::FieldErrors;
 use crate::http::identity::{AuthUser, Caller};
 use crate::http::json::{json_response, ATTENDANCE_BYTES, EVENT_BYTES};
@@ -22,7 +22,7 @@ use crate::http::query::{event_ordering, Pagination, QueryParams};
 use crate::http::routes::{get, resource_with_actions, Access};
 use crate::rest::event_input::{event_fields_metadata, read_event, EventInput, PatchedEventInput};
 use crate::rest::representations::{
-    DetailBody, EventBody, EventDetailBody, EventListBody, EventPageBody, FieldErrorsBody,
+    DetailBody, EventBody, EventDetailBody, EventListBody, FieldErrorsBody, Page,
 };
 use crate::state::State;
 use crate::{with_conn, with_write, ApiError};
@@ -139,7 +139,7 @@ pub(crate) async fn list(
         match (page, count) {
             (Some(page), Some(count)) => {
                 let (next, previous) = page.links(&req, count);
-                let page = EventListBody::Page(EventPageBody {
+                let page = EventListBody::Page(Page {
                     count,
                     next,
                     previous,
@@ -433,18 +433,5 @@ pub(crate) fn check(decision: Decision) -> Result<(), ApiError> {
         Decision::Forbidden => Err(ApiError::Forbidden(
             "You do not have permission to perform this action.".to_owned(),
         )),
-    }
-}
-
-/// Reads an event id from the path; anything but a UUID names no event.
-pub(crate) fn event_id(raw: &str) -> Result<EventId, ApiError> {
-    raw.parse().map_err(|_| ApiError::NotFound(NO_EVENT))
-}
-
-/// Maps "no such row" to the contract's 404 for events.
-pub(crate) fn event_not_found(err: StoreError) -> ApiError {
-    match err {
-        StoreError::NotFound => ApiError::NotFound(NO_EVENT),
-        other => other.into(),
     }
 }

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 use store::outbox::{Message, MessageFilter, MessageState};
-use store::{write_transaction, DbConnection, StoreResult};
+use store::{DbConnection, StoreResult};
 
 use crate::admin::site::changelog::{record, Action, Change, ObjectType};
 use crate::admin::site::fields::{Choice, Choices};
@@ -13,7 +13,7 @@ use crate::admin::site::model::{AdminList, Column, ListQuery, Sidebar, SortKey};
 use crate::admin::site::params::Params;
 use crate::admin::site::staff::Staff;
 use crate::admin::AdminError;
-use crate::{with_conn, ApiError};
+use crate::{with_pool, ApiError};
 
 /// The outbox admin.
 pub(crate) struct Outbox;
@@ -125,8 +125,8 @@ pub(crate) async fn retry(
     Posted::read(&req, &body)?;
     let id: i64 = path.parse().map_err(|_| AdminError::NotFound)?;
     let actor = staff.user.clone();
-    let retried = with_conn(&staff.state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    let retried = with_pool(&staff.state.pool, move |pool| {
+        pool.write(move |conn| {
             let message = store::outbox::get(conn, id)?;
             if message.state != MessageState::Failed {
                 // Already retried (a second click) or never failed: nothing to do.

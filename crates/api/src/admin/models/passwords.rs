@@ -5,7 +5,6 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::User;
 use maud::html;
-use store::write_transaction;
 
 use super::user_form::{check_passwords, hash, PASSWORD1, PASSWORD2};
 use super::users::Users;
@@ -16,7 +15,7 @@ use crate::admin::site::layout::csrf_input;
 use crate::admin::site::staff::Staff;
 use crate::admin::AdminError;
 use crate::http::blocking::off_executor;
-use crate::{with_conn, ApiError};
+use crate::{with_pool, ApiError};
 
 /// Mounts the password pages.
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
@@ -90,8 +89,8 @@ pub(crate) async fn submit(
     };
     let (actor, id, stored_hash) = (staff.user.clone(), target.id, new_hash.clone());
     let username = target.username.to_string();
-    with_conn(&staff.state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    with_pool(&staff.state.pool, move |pool| {
+        pool.write(move |conn| {
             store::users::set_password_hash(conn, id, &stored_hash)?;
             record(
                 conn,

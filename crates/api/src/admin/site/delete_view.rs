@@ -4,7 +4,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
-use store::{write_transaction, DbConnection, OptionalExt};
+use store::{DbConnection, OptionalExt};
 
 use super::changelog::{record, Action, Change};
 use super::edit_view::{object_id, object_url};
@@ -14,7 +14,7 @@ use super::list_view::{DELETE_SELECTED, SELECTED};
 use super::model::{AdminModel, Related};
 use super::staff::Staff;
 use crate::admin::AdminError;
-use crate::{with_conn, ApiError};
+use crate::{with_conn, with_pool, ApiError};
 
 /// An object about to be deleted, with what goes along.
 struct Doomed<M: AdminModel> {
@@ -84,8 +84,8 @@ async fn delete_all<M: AdminModel>(
     ids: Vec<M::Id>,
 ) -> Result<Vec<String>, AdminError> {
     let actor = staff.user.clone();
-    let outcome = with_conn(&staff.state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    let outcome = with_pool(&staff.state.pool, move |pool| {
+        pool.write(move |conn| {
             let mut objects = Vec::new();
             for id in ids {
                 objects.extend(M::load(conn, id).optional()?);

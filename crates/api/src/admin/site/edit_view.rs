@@ -5,7 +5,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
-use store::write_transaction;
 
 use super::changelog::{change_message, record, Action, Change};
 use super::fields::Choice;
@@ -16,7 +15,7 @@ use super::params::Params;
 use super::staff::Staff;
 use crate::admin::AdminError;
 use crate::http::blocking::off_executor;
-use crate::with_conn;
+use crate::{with_conn, with_pool};
 
 /// The save buttons' names (Django's): save and go to the list, save and
 /// add another, save and stay on the change page.
@@ -167,8 +166,8 @@ pub(crate) async fn add<M: AdminModel>(
         Err(errors) => return refused(errors).await,
     };
     let actor = staff.user.clone();
-    let saved = with_conn(&staff.state.pool, move |conn| {
-        Ok(write_transaction(conn, |conn| {
+    let saved = with_pool(&staff.state.pool, move |pool| {
+        Ok(pool.write(move |conn| {
             let object = M::create(conn, input)?;
             record(
                 conn,
@@ -238,8 +237,8 @@ pub(crate) async fn change<M: AdminModel>(
         Err(errors) => return refused(errors).await,
     };
     let (actor, id) = (staff.user.clone(), M::id(&object));
-    let saved = with_conn(&staff.state.pool, move |conn| {
-        Ok(write_transaction(conn, |conn| {
+    let saved = with_pool(&staff.state.pool, move |pool| {
+        Ok(pool.write(move |conn| {
             let before = M::load(conn, id)?;
             let after = M::update(conn, &before, input)?;
             let changed = M::fields(Mode::Change)

@@ -9,9 +9,9 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::http::client::origin;
+use crate::http::event_path::{event_id, event_not_found};
 use crate::http::identity::AuthUser;
 use crate::http::routes::{get, resource, Access};
-use crate::rest::events::{event_id, event_not_found};
 use crate::rest::representations::me_body;
 use crate::state::State;
 use crate::{with_conn, ApiError, ApiState};

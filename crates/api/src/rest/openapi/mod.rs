@@ -36,7 +36,6 @@ use conventions::Conventions;
         representations::UserBody, representations::MeBody, representations::EventBody,
         representations::EventDetailBody, representations::AttendanceBody,
         representations::EventPlanBody, representations::CountsBody, representations::SeatsBody,
-        representations::EventPageBody, representations::AttendancePageBody,
         representations::TokenPairBody, representations::AccessBody,
         representations::DetailBody, representations::FieldErrorsBody,
         representations::AuthErrorBody,
