@@ -38,6 +38,7 @@ mod remote;
 mod schema_tools;
 mod seats_api;
 mod seats_race;
+mod secret_key;
 mod security_headers;
 mod tokens_api;
 mod workshop;

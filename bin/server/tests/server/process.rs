@@ -336,7 +336,7 @@ fn port_in_use_fails_cleanly() {
     let output = server()
         .current_dir(&dir)
         .env("BIND", &address)
-        .env("SECRET_KEY", "test-secret")
+        .env("SECRET_KEY", crate::helpers::SECRET)
         .env("RUST_LOG", "warn")
         .output()
         .expect("run");
