@@ -26,6 +26,7 @@ mod event_plans_api;
 mod events_api;
 mod faults;
 mod generated_clients;
+mod hardening_api;
 mod health;
 mod helpers;
 mod mail;
