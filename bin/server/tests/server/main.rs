@@ -41,5 +41,6 @@ mod seats_api;
 mod seats_race;
 mod secret_key;
 mod security_headers;
+mod session_race;
 mod tokens_api;
 mod workshop;
