@@ -1,9 +1,10 @@
 //! Issue 28's hardening of the JSON API, on a running server.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use store::testing::TestDb;
 
-use crate::helpers::{run, TestApp};
+use crate::admin_client::{make_user, Browser};
+use crate::helpers::{run, TestApp, PASSWORD};
 
 fn names(list: &Value) -> Vec<&str> {
     list.as_array()
@@ -32,4 +33,73 @@ fn a_search_of_999_terms_uses_the_first_ten(db: &TestDb) {
     });
 }
 
-store::backend_tests!(a_search_of_999_terms_uses_the_first_ten);
+/// `alice` with a fullwidth `a` (U+FF41): NFKC makes it `alice`.
+const FULLWIDTH_ALICE: &str = "\u{ff41}lice";
+
+fn usernames_are_nfkc_normalised_everywhere(db: &TestDb) {
+    run(async {
+        let app = TestApp::spawn(db);
+        app.register("alice").await;
+        let twin = app
+            .request("POST", "/api/auth/register/")
+            .json(&json!({ "username": FULLWIDTH_ALICE, "password": PASSWORD }))
+            .await;
+        assert_eq!(
+            (twin.status, twin.json()),
+            (
+                400,
+                json!({ "username": ["A user with that username already exists."] })
+            )
+        );
+        let bob = app
+            .request("POST", "/api/auth/register/")
+            .json(&json!({ "username": "\u{ff42}ob", "password": PASSWORD }))
+            .await;
+        assert_eq!((bob.status, &bob.json()["username"]), (201, &json!("bob")));
+
+        let token = app
+            .request("POST", "/api/token/")
+            .json(&json!({ "username": FULLWIDTH_ALICE, "password": PASSWORD }))
+            .await;
+        assert_eq!(token.status, 200, "{}", token.text());
+        let login = app
+            .request("POST", "/api/auth/login/")
+            .json(&json!({ "username": FULLWIDTH_ALICE, "password": PASSWORD }))
+            .await;
+        assert_eq!(
+            (login.status, &login.json()["username"]),
+            (200, &json!("alice"))
+        );
+
+        make_user(db, "boss", true);
+        let mut boss = Browser::new(&app);
+        boss.login("boss").await;
+        let added = boss
+            .post(
+                "/admin/users/add/",
+                &[
+                    ("username", FULLWIDTH_ALICE),
+                    ("password1", PASSWORD),
+                    ("password2", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, 400);
+        assert!(added
+            .text()
+            .contains("A user with that username already exists."));
+
+        let output = crate::process::createsuperuser(db.url(), FULLWIDTH_ALICE, PASSWORD);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("a user named alice already exists"),
+            "{stderr}"
+        );
+        assert_eq!(store::users::count(&mut db.conn()).expect("count"), 3);
+    });
+}
+
+store::backend_tests!(
+    a_search_of_999_terms_uses_the_first_ten,
+    usernames_are_nfkc_normalised_everywhere,
+);

@@ -358,7 +358,7 @@ fn invalid_setting_is_a_usage_error() {
     }
 }
 
-fn createsuperuser(url: &str, username: &str, password: &str) -> Output {
+pub(crate) fn createsuperuser(url: &str, username: &str, password: &str) -> Output {
     server()
         .args([
             "createsuperuser",

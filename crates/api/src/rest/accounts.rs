@@ -433,6 +433,8 @@ async fn check_credentials(
     username: String,
     password: String,
 ) -> Result<UserCredentials, ApiError> {
+    // Stored names are NFKC (Django's form), so `ａlice` logs in as `alice`.
+    let username = domain::normalize_username(&username);
     let found = with_conn(&state.pool, move |conn| {
         Ok(store::users::get_credentials(conn, &username).optional()?)
     })
