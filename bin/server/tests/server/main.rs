@@ -29,6 +29,7 @@ mod generated_clients;
 mod hardening_api;
 mod health;
 mod helpers;
+mod log_safety;
 mod mail;
 mod many_servers;
 mod notifications;
