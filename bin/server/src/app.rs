@@ -44,8 +44,12 @@ impl Application {
             .secret_key
             .as_ref()
             .context("no secret key: set SECRET_KEY")?;
-        let worker = mailer::Worker::new(pool.clone(), settings.mail_config())
-            .context("invalid mail settings")?;
+        let mail_config = mailer::MailConfig {
+            unsubscribe_key: auth::UnsubscribeKey::derive(secret.expose()),
+            ..settings.mail_config()
+        };
+        let worker =
+            mailer::Worker::new(pool.clone(), mail_config).context("invalid mail settings")?;
         let mut state = api::ApiState::new(pool, settings.api_config(), secret.expose());
         let mail_worker = settings.email_worker.then(|| worker.spawn());
         if let Some(running) = &mail_worker {

@@ -17,7 +17,7 @@ diesel::table! {
         last_login -> Nullable<Timestamp>,
         email_notifications -> Bool,
         calendar_generation -> BigInt,
-        unsubscribe_token -> Nullable<Text>,
+        unsubscribe_token_hash -> Nullable<Text>,
         calendar_token_hash -> Nullable<Text>,
     }
 }
@@ -93,7 +93,7 @@ diesel::table! {
         claimed_until -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
-        unsubscribe_token -> Nullable<Text>,
+        unsubscribe_user_id -> Nullable<BigInt>,
     }
 }
 

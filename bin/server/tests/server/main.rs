@@ -44,4 +44,5 @@ mod secret_key;
 mod security_headers;
 mod session_race;
 mod tokens_api;
+mod unsubscribe_tokens;
 mod workshop;

@@ -317,9 +317,10 @@ pub(crate) async fn unsubscribe(
     path: web::Path<String>,
     State(state): State,
 ) -> Result<HttpResponse, ApiError> {
-    let token = path.into_inner();
+    // Only the token's hash is stored, as for feed tokens.
+    let token_hash = auth::unsubscribe_token_hash(&path.into_inner());
     with_conn(&state.pool, move |conn| {
-        store::users::unsubscribe(conn, &token).map_err(|err| match err {
+        store::users::unsubscribe(conn, &token_hash).map_err(|err| match err {
             StoreError::NotFound => ApiError::NotFound("Not found."),
             other => other.into(),
         })
