@@ -2,7 +2,7 @@
 
 use std::net::{SocketAddr, TcpListener};
 
-use actix_web::{App, HttpServer};
+use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use store::{DatabaseUrl, DbPool};
 
@@ -55,8 +55,14 @@ impl Application {
         if let Some(running) = &mail_worker {
             state = state.with_mail_waker(running.waker());
         }
+        let cors = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {
             App::new()
+                .app_data(web::Data::new(cors.clone()))
+                .wrap(cors.middleware())
+                .wrap(actix_web::middleware::from_fn(
+                    crate::cors::unlisted_preflights_pass,
+                ))
                 .wrap(actix_web::middleware::from_fn(api::security_headers))
                 .wrap(actix_web::middleware::from_fn(
                     crate::access_log::log_request,

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
+use crate::cors::AllowedOrigins;
 use crate::secret::Secret;
 
 /// Everything the server can be configured with. Each field is a flag that
@@ -176,6 +177,11 @@ pub struct Settings {
     /// unsubscribe link); `http://<BIND>` when unset.
     #[arg(long, env = "SITE_URL", value_parser = parse_site_url, global = true)]
     pub site_url: Option<String>,
+
+    /// Origins (`https://app.example.com`, comma-separated) whose browser
+    /// apps may call the API (CORS); none by default.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", default_value = "", global = true)]
+    pub cors_allowed_origins: AllowedOrigins,
 
     /// Seconds before a timed event its seated Going attendees are reminded.
     #[arg(long, env = "REMINDER_LEAD", default_value_t = 86_400, value_parser = clap::value_parser!(u64).range(1..=MAX_TOKEN_LIFETIME), global = true)]

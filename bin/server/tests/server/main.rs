@@ -17,6 +17,7 @@ mod browser;
 mod calendar_api;
 mod conditional_api;
 mod contract_edges;
+mod cors;
 mod csrf_forms;
 mod django_fixture;
 mod django_import;

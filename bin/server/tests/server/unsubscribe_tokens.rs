@@ -9,7 +9,7 @@ use mailer::testing::SmtpSink;
 use serde_json::json;
 use store::testing::TestDb;
 
-use crate::helpers::{run, TestApp};
+use crate::helpers::run;
 use crate::mail::spawn_with_smtp_and;
 
 #[derive(diesel::QueryableByName)]
