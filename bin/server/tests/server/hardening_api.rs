@@ -99,7 +99,65 @@ fn usernames_are_nfkc_normalised_everywhere(db: &TestDb) {
     });
 }
 
+fn refresh_tokens_from_before_a_password_change_are_invalid(db: &TestDb) {
+    run(async {
+        let app = TestApp::spawn(db);
+        let alice = app.register("alice").await;
+        let old = app.token_pair("alice").await["refresh"]
+            .as_str()
+            .expect("refresh")
+            .to_owned();
+        make_user(db, "boss", true);
+        let mut boss = Browser::new(&app);
+        boss.login("boss").await;
+        let new_password = "quince-lantern-77";
+        let changed = boss
+            .post(
+                &format!("/admin/users/{alice}/password/"),
+                &[("password1", new_password), ("password2", new_password)],
+            )
+            .await;
+        assert_eq!(changed.status, 303, "{}", changed.text());
+
+        let invalid = json!({ "detail": "Token is invalid", "code": "token_not_valid" });
+        for (path, field) in [
+            ("/api/token/refresh/", "refresh"),
+            ("/api/token/verify/", "token"),
+            ("/api/token/blacklist/", "refresh"),
+        ] {
+            let reply = app.request("POST", path).json(&json!({ field: old })).await;
+            assert_eq!(
+                (reply.status, reply.json()),
+                (401, invalid.clone()),
+                "{path}"
+            );
+        }
+
+        let fresh = app
+            .request("POST", "/api/token/")
+            .json(&json!({ "username": "alice", "password": new_password }))
+            .await;
+        assert_eq!(fresh.status, 200, "{}", fresh.text());
+        let refresh = fresh.json()["refresh"]
+            .as_str()
+            .expect("refresh")
+            .to_owned();
+        for (path, field) in [
+            ("/api/token/refresh/", "refresh"),
+            ("/api/token/verify/", "token"),
+            ("/api/token/blacklist/", "refresh"),
+        ] {
+            let reply = app
+                .request("POST", path)
+                .json(&json!({ field: refresh }))
+                .await;
+            assert_eq!(reply.status, 200, "{path}: {}", reply.text());
+        }
+    });
+}
+
 store::backend_tests!(
+    refresh_tokens_from_before_a_password_change_are_invalid,
     a_search_of_999_terms_uses_the_first_ten,
     usernames_are_nfkc_normalised_everywhere,
 );
