@@ -11,6 +11,7 @@ mod admin_client;
 mod admin_pages;
 mod admin_seats;
 mod admin_site;
+mod admin_superusers;
 mod answers_race;
 mod attendance_api;
 mod browser;
