@@ -27,7 +27,7 @@ fn a_search_of_999_terms_uses_the_first_ten(db: &TestDb) {
         assert_eq!(reply.status, 200, "{}", reply.text());
         assert_eq!(names(&reply.json()), ["a b c"]);
         // The eleventh term on is ignored, whatever it is.
-        let tail = format!("{}%20zzz", vec!["b"; 10].join("%20"));
+        let tail = format!("{}%20zzz", ["b"; 10].join("%20"));
         let reply = app.get(&format!("/api/events/?search={tail}")).await;
         assert_eq!(names(&reply.json()), ["a b c", "b c"]);
     });
