@@ -15,8 +15,9 @@ use actix_web::{web, Error};
 /// How long a browser may keep a preflight's answer, in seconds.
 const PREFLIGHT_MAX_AGE: usize = 3600;
 
-/// The origins allowed to call the API from a browser, each as
-/// `scheme://host[:port]`.
+/// A list of origins, each `scheme://host[:port]`: those allowed to call
+/// the API from a browser (`CORS_ALLOWED_ORIGINS`), or trusted besides this
+/// site for session logins and writes (`CSRF_TRUSTED_ORIGINS`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AllowedOrigins(Vec<String>);
 
@@ -46,6 +47,11 @@ impl FromStr for AllowedOrigins {
 }
 
 impl AllowedOrigins {
+    /// The origins, each `scheme://host[:port]` in lower case.
+    pub fn to_vec(&self) -> Vec<String> {
+        self.0.clone()
+    }
+
     /// Whether `origin` (an `Origin` header's value) is listed.
     pub fn contains(&self, origin: &str) -> bool {
         self.0.iter().any(|o| o.eq_ignore_ascii_case(origin))

@@ -183,6 +183,12 @@ pub struct Settings {
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", default_value = "", global = true)]
     pub cors_allowed_origins: AllowedOrigins,
 
+    /// Origins (comma-separated) besides this site's whose pages may log in
+    /// with a session or write with one (login CSRF), e.g. a front end
+    /// served from another host.
+    #[arg(long, env = "CSRF_TRUSTED_ORIGINS", default_value = "", global = true)]
+    pub csrf_trusted_origins: AllowedOrigins,
+
     /// Seconds before a timed event its seated Going attendees are reminded.
     #[arg(long, env = "REMINDER_LEAD", default_value_t = 86_400, value_parser = clap::value_parser!(u64).range(1..=MAX_TOKEN_LIFETIME), global = true)]
     pub reminder_lead: u64,
@@ -235,6 +241,7 @@ impl Settings {
             login_failure_window: Duration::from_secs(self.login_throttle_window),
             trusted_proxies: self.trusted_proxies,
             public_url: self.site_url.clone(),
+            csrf_trusted_origins: self.csrf_trusted_origins.to_vec(),
             response_cache_bytes: self.response_cache_mib.saturating_mul(1024 * 1024),
         }
     }

@@ -43,6 +43,10 @@ pub struct ApiConfig {
     /// handed out to be used elsewhere (the calendar feed) start with it.
     /// `None`: the address the request came to.
     pub public_url: Option<String>,
+    /// Origins besides this site's (`https://app.example.com`) whose pages
+    /// may log in with a session or write with one (Django's
+    /// `CSRF_TRUSTED_ORIGINS`).
+    pub csrf_trusted_origins: Vec<String>,
     /// Bytes of rendered event and attendance bodies kept to be served
     /// again while the data version stays; 0 keeps none.
     pub response_cache_bytes: usize,
@@ -61,6 +65,7 @@ impl Default for ApiConfig {
             login_failure_window: Duration::from_secs(5 * 60),
             trusted_proxies: 0,
             public_url: None,
+            csrf_trusted_origins: Vec::new(),
             response_cache_bytes: 4 * 1024 * 1024,
         }
     }

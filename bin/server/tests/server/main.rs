@@ -32,6 +32,7 @@ mod hardening_api;
 mod health;
 mod helpers;
 mod log_safety;
+mod login_csrf;
 mod mail;
 mod many_servers;
 mod notifications;

@@ -11,6 +11,7 @@ pub(crate) mod error;
 pub(crate) mod fields;
 pub(crate) mod identity;
 pub(crate) mod json;
+pub(crate) mod origin_check;
 pub(crate) mod query;
 pub(crate) mod routes;
 pub(crate) mod security_headers;

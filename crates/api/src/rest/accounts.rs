@@ -189,6 +189,7 @@ pub(crate) async fn register(
     responses(
         (status = 200, description = "Logged in: the session cookie is set", body = MeBody),
         (status = 401, description = "Wrong credentials, or credentials sent with the request refused", body = AuthErrorBody),
+        (status = 403, description = "Sent from a page of another site (login CSRF)", body = DetailBody),
         (status = 429, description = "Too many failed logins from this client", body = DetailBody),
     ),
     security((), ("jwt" = []), ("session" = []))
@@ -199,6 +200,10 @@ pub(crate) async fn login(
     State(state): State,
     _caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
+    // Login CSRF: a foreign page must not log the browser into an account.
+    if let Some(reason) = crate::http::origin_check::cross_site_reason(&req) {
+        return Err(ApiError::Forbidden(format!("CSRF Failed: {reason}")));
+    }
     check_throttle(&req, &state).await?;
     let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
     let credentials = authenticate_credentials(&req, &state, &data).await?;
