@@ -94,6 +94,38 @@ pub struct Settings {
     )]
     pub login_throttle_failures: u32,
 
+    /// Failed logins allowed per account within LOGIN_THROTTLE_WINDOW,
+    /// whatever the client addresses.
+    #[arg(
+        long,
+        env = "LOGIN_THROTTLE_ACCOUNT_FAILURES",
+        default_value_t = 20,
+        value_parser = clap::value_parser!(u32).range(1..=100_000),
+        global = true
+    )]
+    pub login_throttle_account_failures: u32,
+
+    /// Registrations allowed per client address within
+    /// REGISTRATION_THROTTLE_WINDOW.
+    #[arg(
+        long,
+        env = "REGISTRATION_THROTTLE",
+        default_value_t = 20,
+        value_parser = clap::value_parser!(u32).range(1..=1_000_000),
+        global = true
+    )]
+    pub registration_throttle: u32,
+
+    /// Seconds registrations are counted for.
+    #[arg(
+        long,
+        env = "REGISTRATION_THROTTLE_WINDOW",
+        default_value_t = 3600,
+        value_parser = clap::value_parser!(u64).range(1..=7 * 86_400),
+        global = true
+    )]
+    pub registration_throttle_window: u64,
+
     /// Seconds failed logins are counted for.
     #[arg(
         long,
@@ -238,6 +270,9 @@ impl Settings {
             bcrypt_cost: self.bcrypt_cost,
             secure_cookies: self.secure_cookies,
             login_failures_allowed: self.login_throttle_failures as usize,
+            account_login_failures_allowed: self.login_throttle_account_failures as usize,
+            registrations_allowed: self.registration_throttle as usize,
+            registration_window: Duration::from_secs(self.registration_throttle_window),
             login_failure_window: Duration::from_secs(self.login_throttle_window),
             trusted_proxies: self.trusted_proxies,
             public_url: self.site_url.clone(),

@@ -33,6 +33,14 @@ pub struct ApiConfig {
     pub secure_cookies: bool,
     /// Failed logins allowed per client address within `login_failure_window`.
     pub login_failures_allowed: usize,
+    /// Failed logins allowed per account within `login_failure_window`,
+    /// whatever the client addresses.
+    pub account_login_failures_allowed: usize,
+    /// Registrations allowed per client address within
+    /// `registration_window`.
+    pub registrations_allowed: usize,
+    /// The window registrations are counted in.
+    pub registration_window: Duration,
     /// The window failed logins are counted in.
     pub login_failure_window: Duration,
     /// Reverse proxies in front of the server: with one or more, the client
@@ -62,6 +70,9 @@ impl Default for ApiConfig {
             bcrypt_cost: auth::DEFAULT_BCRYPT_COST,
             secure_cookies: false,
             login_failures_allowed: 10,
+            account_login_failures_allowed: 20,
+            registrations_allowed: 20,
+            registration_window: Duration::from_secs(60 * 60),
             login_failure_window: Duration::from_secs(5 * 60),
             trusted_proxies: 0,
             public_url: None,

@@ -175,6 +175,14 @@ diesel::table! {
 }
 
 diesel::joinable!(admin_actions -> users (user_id));
+diesel::table! {
+    registrations_by_client (id) {
+        id -> BigInt,
+        client -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     events,
@@ -186,5 +194,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_total,
     data_version,
     reminders,
-    login_attempts
+    login_attempts,
+    registrations_by_client
 );

@@ -46,6 +46,7 @@ mod seats_race;
 mod secret_key;
 mod security_headers;
 mod session_race;
+mod throttles;
 mod tokens_api;
 mod unsubscribe_tokens;
 mod workshop;

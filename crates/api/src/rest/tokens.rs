@@ -8,8 +8,9 @@ use store::StoreError;
 use crate::http::body::read_fields;
 use crate::http::fields::{not_blank, Form};
 use crate::http::routes::{resource, Access};
-use crate::rest::accounts::{authenticate_credentials, check_throttle};
+use crate::rest::accounts::authenticate_credentials;
 use crate::rest::representations::{AccessBody, DetailBody, EmptyBody, TokenPairBody};
+use crate::rest::throttle::check_throttle;
 use crate::state::State;
 use crate::{with_conn, ApiError, ApiState};
 
@@ -81,7 +82,7 @@ pub(crate) struct TokenInput {
     responses(
         (status = 200, description = "A new token pair", body = TokenPairBody),
         (status = 401, description = "No active account with these credentials", body = DetailBody),
-        (status = 429, description = "Too many failed logins from this client", body = DetailBody),
+        (status = 429, description = "Too many failed logins from this client or for this account", body = DetailBody),
     )
 )]
 pub(crate) async fn obtain(
