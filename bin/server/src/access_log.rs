@@ -137,15 +137,45 @@ fn acceptable_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
 }
 
+/// The path as logged: one naming a secret is matched after
+/// percent-decoding (the router decodes `/api/%63alendar/…` to the feed)
+/// and written decoded with its secret redacted; others as they came.
 fn redact_path(path: &str) -> Cow<'_, str> {
+    let decoded = percent_decode(path);
     for prefix in SECRET_SEGMENTS {
-        if let Some(rest) = path.strip_prefix(prefix) {
+        if let Some(rest) = decoded.strip_prefix(prefix) {
             let tail = rest.find('/').map_or("", |slash| &rest[slash..]);
             let suffix = if rest.ends_with(".ics") { ".ics" } else { "" };
             return Cow::Owned(format!("{prefix}{REDACTED}{suffix}{tail}"));
         }
     }
     Cow::Borrowed(path)
+}
+
+/// `%XX` sequences as the bytes they stand for (invalid UTF-8 replaced);
+/// a `%` not followed by two hex digits is kept.
+fn percent_decode(raw: &str) -> Cow<'_, str> {
+    if !raw.contains('%') {
+        return Cow::Borrowed(raw);
+    }
+    let bytes = raw.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|b| char::from(*b).to_digit(16));
+        match (bytes[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                // Two hex digits make at most 0xff.
+                decoded.push(u8::try_from(high * 16 + low).unwrap_or(b'%'));
+                i += 3;
+            }
+            (byte, _, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    Cow::Owned(String::from_utf8_lossy(&decoded).into_owned())
 }
 
 fn redact_query(query: &str) -> Cow<'_, str> {
@@ -196,6 +226,15 @@ mod tests {
             "/api/unsubscribe/[redacted]/"
         );
         assert_eq!(redact_path("/api/events/"), "/api/events/");
+        assert_eq!(
+            redact_path("/api/%63alendar/abc%2Edef.ics"),
+            "/api/calendar/[redacted].ics"
+        );
+        assert_eq!(
+            redact_path("/api/%75nsubscribe/abc"),
+            "/api/unsubscribe/[redacted]"
+        );
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(
             redact_query("search=rust&access_token=s3cret&limit=5&password"),
             "search=rust&access_token=[redacted]&limit=5&password=[redacted]"

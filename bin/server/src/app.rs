@@ -2,7 +2,7 @@
 
 use std::net::{SocketAddr, TcpListener};
 
-use actix_web::{App, HttpServer};
+use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use store::{DatabaseUrl, DbPool};
 
@@ -44,15 +44,25 @@ impl Application {
             .secret_key
             .as_ref()
             .context("no secret key: set SECRET_KEY")?;
-        let worker = mailer::Worker::new(pool.clone(), settings.mail_config())
-            .context("invalid mail settings")?;
+        let mail_config = mailer::MailConfig {
+            unsubscribe_key: auth::UnsubscribeKey::derive(secret.expose()),
+            ..settings.mail_config()
+        };
+        let worker =
+            mailer::Worker::new(pool.clone(), mail_config).context("invalid mail settings")?;
         let mut state = api::ApiState::new(pool, settings.api_config(), secret.expose());
         let mail_worker = settings.email_worker.then(|| worker.spawn());
         if let Some(running) = &mail_worker {
             state = state.with_mail_waker(running.waker());
         }
+        let cors = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {
             App::new()
+                .app_data(web::Data::new(cors.clone()))
+                .wrap(cors.middleware())
+                .wrap(actix_web::middleware::from_fn(
+                    crate::cors::unlisted_preflights_pass,
+                ))
                 .wrap(actix_web::middleware::from_fn(api::security_headers))
                 .wrap(actix_web::middleware::from_fn(
                     crate::access_log::log_request,

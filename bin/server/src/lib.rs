@@ -5,6 +5,7 @@ pub mod access_log;
 pub mod allocator;
 pub mod app;
 pub mod cli;
+pub mod cors;
 pub mod import_django;
 pub mod secret;
 pub mod settings;

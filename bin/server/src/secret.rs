@@ -42,10 +42,35 @@ impl fmt::Display for Secret {
     }
 }
 
-/// The configured secret, or the development one kept in `file`, created
+/// The fewest characters a configured key may have: HS256 tokens signed
+/// with a short key can be brute-forced offline, then minted for anyone.
+pub const MIN_KEY_CHARS: usize = 32;
+
+/// The placeholder an older `docker-compose.yml` shipped: long enough, but
+/// public.
+const PLACEHOLDERS: &[&str] = &["change-me-to-a-long-random-string"];
+
+/// How to make a good key, for the messages that refuse one.
+const HOW_TO_MAKE_ONE: &str = "set it to 32 or more random characters, e.g. `openssl rand -hex 32`";
+
+/// Refuses a configured key that is short or a published placeholder.
+pub fn check_strength(secret: &Secret) -> anyhow::Result<()> {
+    let key = secret.expose().trim();
+    if PLACEHOLDERS.iter().any(|p| key.eq_ignore_ascii_case(p)) {
+        anyhow::bail!("SECRET_KEY is the placeholder from docker-compose.yml: {HOW_TO_MAKE_ONE}");
+    }
+    let chars = key.chars().count();
+    if chars < MIN_KEY_CHARS {
+        anyhow::bail!("SECRET_KEY is too short ({chars} characters): {HOW_TO_MAKE_ONE}");
+    }
+    Ok(())
+}
+
+/// The configured secret (refused when weak), or the development one kept in `file`, created
 /// with fresh randomness on first use.
 pub fn resolve(configured: Option<&Secret>, file: &Path) -> anyhow::Result<Secret> {
     if let Some(secret) = configured {
+        check_strength(secret)?;
         return Ok(secret.clone());
     }
     tracing::warn!(file = %file.display(), "SECRET_KEY is not set; using a generated key kept in a file (set SECRET_KEY in production)");
@@ -92,11 +117,21 @@ mod tests {
         assert_eq!(first.expose().len(), 64);
         let second = resolve(None, &file).expect("read back");
         assert_eq!(first, second);
-        let configured: Secret = "from-env".parse().expect("non-empty");
+        let configured: Secret = "from-env-0123456789abcdef-0123456789"
+            .parse()
+            .expect("non-empty");
         assert_eq!(
             resolve(Some(&configured), &file).expect("configured"),
             configured
         );
         std::fs::remove_dir_all(dir).expect("cleanup");
+    }
+
+    #[test]
+    fn short_and_placeholder_keys_are_refused() {
+        let check = |key: &str| check_strength(&key.parse().expect("non-empty"));
+        assert!(check(&"k".repeat(31)).is_err());
+        assert!(check(&"k".repeat(32)).is_ok());
+        assert!(check("change-me-to-a-long-random-string").is_err());
     }
 }

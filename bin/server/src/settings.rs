@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
+use crate::cors::AllowedOrigins;
 use crate::secret::Secret;
 
 /// Everything the server can be configured with. Each field is a flag that
@@ -93,6 +94,38 @@ pub struct Settings {
     )]
     pub login_throttle_failures: u32,
 
+    /// Failed logins allowed per account within LOGIN_THROTTLE_WINDOW,
+    /// whatever the client addresses.
+    #[arg(
+        long,
+        env = "LOGIN_THROTTLE_ACCOUNT_FAILURES",
+        default_value_t = 20,
+        value_parser = clap::value_parser!(u32).range(1..=100_000),
+        global = true
+    )]
+    pub login_throttle_account_failures: u32,
+
+    /// Registrations allowed per client address within
+    /// REGISTRATION_THROTTLE_WINDOW.
+    #[arg(
+        long,
+        env = "REGISTRATION_THROTTLE",
+        default_value_t = 20,
+        value_parser = clap::value_parser!(u32).range(1..=1_000_000),
+        global = true
+    )]
+    pub registration_throttle: u32,
+
+    /// Seconds registrations are counted for.
+    #[arg(
+        long,
+        env = "REGISTRATION_THROTTLE_WINDOW",
+        default_value_t = 3600,
+        value_parser = clap::value_parser!(u64).range(1..=7 * 86_400),
+        global = true
+    )]
+    pub registration_throttle_window: u64,
+
     /// Seconds failed logins are counted for.
     #[arg(
         long,
@@ -177,6 +210,17 @@ pub struct Settings {
     #[arg(long, env = "SITE_URL", value_parser = parse_site_url, global = true)]
     pub site_url: Option<String>,
 
+    /// Origins (`https://app.example.com`, comma-separated) whose browser
+    /// apps may call the API (CORS); none by default.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", default_value = "", global = true)]
+    pub cors_allowed_origins: AllowedOrigins,
+
+    /// Origins (comma-separated) besides this site's whose pages may log in
+    /// with a session or write with one (login CSRF), e.g. a front end
+    /// served from another host.
+    #[arg(long, env = "CSRF_TRUSTED_ORIGINS", default_value = "", global = true)]
+    pub csrf_trusted_origins: AllowedOrigins,
+
     /// Seconds before a timed event its seated Going attendees are reminded.
     #[arg(long, env = "REMINDER_LEAD", default_value_t = 86_400, value_parser = clap::value_parser!(u64).range(1..=MAX_TOKEN_LIFETIME), global = true)]
     pub reminder_lead: u64,
@@ -226,9 +270,13 @@ impl Settings {
             bcrypt_cost: self.bcrypt_cost,
             secure_cookies: self.secure_cookies,
             login_failures_allowed: self.login_throttle_failures as usize,
+            account_login_failures_allowed: self.login_throttle_account_failures as usize,
+            registrations_allowed: self.registration_throttle as usize,
+            registration_window: Duration::from_secs(self.registration_throttle_window),
             login_failure_window: Duration::from_secs(self.login_throttle_window),
             trusted_proxies: self.trusted_proxies,
             public_url: self.site_url.clone(),
+            csrf_trusted_origins: self.csrf_trusted_origins.to_vec(),
             response_cache_bytes: self.response_cache_mib.saturating_mul(1024 * 1024),
         }
     }

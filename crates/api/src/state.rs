@@ -37,6 +37,14 @@ pub struct ApiConfig {
     pub secure_cookies: bool,
     /// Failed logins allowed per client address within `login_failure_window`.
     pub login_failures_allowed: usize,
+    /// Failed logins allowed per account within `login_failure_window`,
+    /// whatever the client addresses.
+    pub account_login_failures_allowed: usize,
+    /// Registrations allowed per client address within
+    /// `registration_window`.
+    pub registrations_allowed: usize,
+    /// The window registrations are counted in.
+    pub registration_window: Duration,
     /// The window failed logins are counted in.
     pub login_failure_window: Duration,
     /// Reverse proxies in front of the server: with one or more, the client
@@ -47,6 +55,10 @@ pub struct ApiConfig {
     /// handed out to be used elsewhere (the calendar feed) start with it.
     /// `None`: the address the request came to.
     pub public_url: Option<String>,
+    /// Origins besides this site's (`https://app.example.com`) whose pages
+    /// may log in with a session or write with one (Django's
+    /// `CSRF_TRUSTED_ORIGINS`).
+    pub csrf_trusted_origins: Vec<String>,
     /// Bytes of rendered event and attendance bodies kept to be served
     /// again while the data version stays; 0 keeps none.
     pub response_cache_bytes: usize,
@@ -62,9 +74,13 @@ impl Default for ApiConfig {
             bcrypt_cost: auth::DEFAULT_BCRYPT_COST,
             secure_cookies: false,
             login_failures_allowed: 10,
+            account_login_failures_allowed: 20,
+            registrations_allowed: 20,
+            registration_window: Duration::from_secs(60 * 60),
             login_failure_window: Duration::from_secs(5 * 60),
             trusted_proxies: 0,
             public_url: None,
+            csrf_trusted_origins: Vec::new(),
             response_cache_bytes: 4 * 1024 * 1024,
         }
     }

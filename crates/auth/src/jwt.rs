@@ -1,10 +1,14 @@
 use std::fmt;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use domain::UserId;
+use hmac::{Hmac, Mac};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 use thiserror::Error;
 
 /// Which of the two kinds of token.
@@ -49,6 +53,12 @@ pub struct Claims {
     /// The user the token speaks for.
     #[serde(with = "user_id_claim")]
     pub user_id: UserId,
+    /// Refresh tokens: a keyed digest of the user's password hash when the
+    /// token was issued ([`TokenConfig::password_stamp`]), so a password
+    /// change ends them. Tokens from before it was added (or from the
+    /// Django version) have none and are not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pwd: Option<String>,
 }
 
 impl Claims {
@@ -89,6 +99,8 @@ pub struct TokenPair {
 pub struct TokenConfig {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// Keys [`TokenConfig::password_stamp`]: the secret, for its own purpose.
+    stamp_key: Vec<u8>,
     /// How long access tokens live.
     pub access_lifetime: Duration,
     /// How long refresh tokens live.
@@ -111,17 +123,44 @@ impl TokenConfig {
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            stamp_key: [b"refresh-password-stamp\0".as_slice(), secret].concat(),
             access_lifetime,
             refresh_lifetime,
         }
     }
 
-    /// A new access and refresh token for the user.
-    pub fn issue_pair(&self, user_id: UserId, now: DateTime<Utc>) -> Result<TokenPair, TokenError> {
+    /// A new access and refresh token for the user, whose password hash is
+    /// `password_hash`: the refresh token ends when the password changes.
+    pub fn issue_pair(
+        &self,
+        user_id: UserId,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<TokenPair, TokenError> {
+        let mut refresh = self.claims(TokenType::Refresh, user_id, now);
+        refresh.pwd = Some(self.password_stamp(password_hash));
         Ok(TokenPair {
             access: self.issue(TokenType::Access, user_id, now)?,
-            refresh: self.issue(TokenType::Refresh, user_id, now)?,
+            refresh: self.sign(&refresh)?,
         })
+    }
+
+    /// What a refresh token records of the password hash: a keyed digest,
+    /// which tells nothing about the hash to the token's holder.
+    pub fn password_stamp(&self, password_hash: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.stamp_key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(password_hash.as_bytes());
+        URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..16])
+    }
+
+    /// Whether a refresh token was issued under the password whose hash
+    /// is `password_hash` (tokens without a stamp are not checked).
+    pub fn matches_password(&self, claims: &Claims, password_hash: &str) -> bool {
+        claims
+            .pwd
+            .as_deref()
+            .is_none_or(|stamp| crate::secrets_match(stamp, &self.password_stamp(password_hash)))
     }
 
     /// A new token of the given type for the user.
@@ -131,18 +170,26 @@ impl TokenConfig {
         user_id: UserId,
         now: DateTime<Utc>,
     ) -> Result<String, TokenError> {
+        self.sign(&self.claims(token_type, user_id, now))
+    }
+
+    fn claims(&self, token_type: TokenType, user_id: UserId, now: DateTime<Utc>) -> Claims {
         let lifetime = match token_type {
             TokenType::Access => self.access_lifetime,
             TokenType::Refresh => self.refresh_lifetime,
         };
-        let claims = Claims {
+        Claims {
             token_type,
             exp: (now + lifetime).timestamp(),
             iat: now.timestamp(),
             jti: uuid::Uuid::new_v4().simple().to_string(),
             user_id,
-        };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            pwd: None,
+        }
+    }
+
+    fn sign(&self, claims: &Claims) -> Result<String, TokenError> {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
             .map_err(|_| TokenError::Invalid)
     }
 
@@ -199,7 +246,7 @@ mod tests {
     #[test]
     fn issued_tokens_decode_with_simplejwt_claims() {
         let now = Utc::now();
-        let pair = config().issue_pair(UserId(42), now).expect("issue");
+        let pair = config().issue_pair(UserId(42), "hash", now).expect("issue");
         let access = config()
             .decode(&pair.access, TokenType::Access)
             .expect("access");
@@ -212,11 +259,33 @@ mod tests {
             .expect("refresh");
         assert_eq!(refresh.exp - refresh.iat, 86_400);
         assert_ne!(refresh.jti, access.jti);
+        assert_eq!(access.pwd, None, "only refresh tokens carry the stamp");
+    }
+
+    #[test]
+    fn refresh_tokens_end_with_the_password() {
+        let pair = config()
+            .issue_pair(UserId(1), "old-hash", Utc::now())
+            .expect("issue");
+        let refresh = config()
+            .decode(&pair.refresh, TokenType::Refresh)
+            .expect("refresh");
+        assert!(config().matches_password(&refresh, "old-hash"));
+        assert!(!config().matches_password(&refresh, "new-hash"));
+        let stamp = refresh.pwd.clone().expect("stamped");
+        assert!(!stamp.contains("old-hash") && stamp.len() == 22, "{stamp}");
+        let legacy = Claims {
+            pwd: None,
+            ..refresh
+        };
+        assert!(config().matches_password(&legacy, "new-hash"));
     }
 
     #[test]
     fn wrong_type_expired_and_forged_tokens_are_refused() {
-        let pair = config().issue_pair(UserId(1), Utc::now()).expect("issue");
+        let pair = config()
+            .issue_pair(UserId(1), "hash", Utc::now())
+            .expect("issue");
         assert_eq!(
             config().decode(&pair.access, TokenType::Refresh),
             Err(TokenError::WrongType)
@@ -227,7 +296,7 @@ mod tests {
         );
 
         let old = config()
-            .issue_pair(UserId(1), Utc::now() - Duration::days(2))
+            .issue_pair(UserId(1), "hash", Utc::now() - Duration::days(2))
             .expect("issue");
         assert_eq!(
             config().decode(&old.refresh, TokenType::Refresh),
@@ -235,7 +304,9 @@ mod tests {
         );
 
         let other = TokenConfig::new(b"other-secret", Duration::minutes(5), Duration::days(1));
-        let forged = other.issue_pair(UserId(1), Utc::now()).expect("issue");
+        let forged = other
+            .issue_pair(UserId(1), "hash", Utc::now())
+            .expect("issue");
         assert_eq!(
             config().decode(&forged.access, TokenType::Access),
             Err(TokenError::Invalid)

@@ -8,6 +8,7 @@
 //! - CSRF and sessions: [`new_csrf_token`], [`secrets_match`],
 //!   [`new_session_key`], [`session_key_digest`].
 //! - Calendar feeds: [`FeedKey`], [`feed_token_hash`].
+//! - One-click unsubscribe: [`UnsubscribeKey`], [`unsubscribe_token_hash`].
 //! - Permissions: [`is_organizer_or_read_only`], [`Decision`], [`Method`].
 
 mod common_passwords;
@@ -18,6 +19,7 @@ mod jwt;
 mod keys;
 mod password;
 mod policy;
+mod unsubscribe_tokens;
 
 pub use csrf::{
     new_csrf_token, new_session_key, password_fingerprint, secrets_match, session_key_digest,
@@ -31,3 +33,4 @@ pub use password::{
     UserAttributes, DEFAULT_BCRYPT_COST,
 };
 pub use policy::{is_organizer_or_read_only, Decision, Method};
+pub use unsubscribe_tokens::{unsubscribe_token_hash, UnsubscribeKey};

@@ -36,4 +36,4 @@ pub use ids::{EventId, UserId};
 pub use limits::{Capacity, Guests, RsvpRefusal, RsvpWindow, Schedule};
 pub use status::AttendanceStatus;
 pub use time_zone::{parse_date_time, TimeZone};
-pub use username::Username;
+pub use username::{normalize_username, Username};

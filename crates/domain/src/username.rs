@@ -1,6 +1,7 @@
 use std::fmt;
 
 use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::ValidationError;
 
@@ -14,8 +15,11 @@ impl Username {
     /// The longest username allowed, in characters.
     pub const MAX_CHARS: usize = 150;
 
-    /// Checks `raw` against the username rules.
+    /// NFKC-normalises `raw` (as Django does) and checks it against the
+    /// username rules.
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        let normalized = normalize_username(raw);
+        let raw = normalized.as_str();
         if raw.trim().is_empty() {
             return Err(ValidationError::Blank);
         }
@@ -42,6 +46,13 @@ impl Username {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// `raw` in Unicode's NFKC form, as Django normalises usernames: `ａlice`
+/// (fullwidth) is `alice`. Look-ups by a typed username go through it too,
+/// so a name is found however it was typed.
+pub fn normalize_username(raw: &str) -> String {
+    raw.nfkc().collect()
 }
 
 impl fmt::Display for Username {
@@ -88,6 +99,15 @@ mod tests {
             Username::parse(&"a".repeat(151)),
             Err(ValidationError::TooLong { max: 150 })
         );
+    }
+
+    #[test]
+    fn is_nfkc_normalised() {
+        assert_eq!(
+            Username::parse("\u{ff41}lice").map(|u| u.to_string()),
+            Ok("alice".to_owned())
+        );
+        assert_eq!(normalize_username("e\u{301}lodie"), "élodie");
     }
 
     #[test]

@@ -118,6 +118,10 @@ pub struct MailConfig {
     pub site_url: String,
     /// How long before a timed event its seated attendees are reminded.
     pub reminder_lead: Duration,
+    /// Signs the one-click unsubscribe links of notices; derive it from
+    /// the server's secret so links outlive the process and every server
+    /// makes the same ones (the default is random).
+    pub unsubscribe_key: auth::UnsubscribeKey,
 }
 
 impl Default for MailConfig {
@@ -141,6 +145,7 @@ impl Default for MailConfig {
             batch_size: 20,
             site_url: "http://localhost:8000".to_owned(),
             reminder_lead: Duration::from_secs(24 * 60 * 60),
+            unsubscribe_key: auth::UnsubscribeKey::random(),
         }
     }
 }

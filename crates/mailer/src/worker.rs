@@ -179,22 +179,23 @@ impl Worker {
         let transport = Arc::clone(&self.transport);
         let from = self.from.clone();
         let (id, attempts) = (message.id, message.attempts);
-        let unsubscribe = message.unsubscribe_token.as_ref().map(|token| {
-            format!(
-                "{}/api/unsubscribe/{token}",
-                self.config.site_url.trim_end_matches('/')
-            )
-        });
-        let outcome = tokio::task::spawn_blocking(move || {
-            transport.send(&from, &message, unsubscribe.as_deref())
-        })
-        .await
-        .unwrap_or_else(|err| {
-            Err(crate::SendError {
-                permanent: false,
-                message: format!("delivery task failed: {err}"),
+        let outcome = match self.unsubscribe_link(message.unsubscribe_user).await {
+            Ok(unsubscribe) => tokio::task::spawn_blocking(move || {
+                transport.send(&from, &message, unsubscribe.as_deref())
             })
-        });
+            .await
+            .unwrap_or_else(|err| {
+                Err(crate::SendError {
+                    permanent: false,
+                    message: format!("delivery task failed: {err}"),
+                })
+            }),
+            // A link that would not work yet is not sent; the message is retried.
+            Err(err) => Err(crate::SendError {
+                permanent: false,
+                message: format!("cannot record the unsubscribe token: {err}"),
+            }),
+        };
         let max_attempts = self.config.max_attempts;
         let retry_in = self
             .config
@@ -224,6 +225,25 @@ impl Worker {
             // The claim expires and the message is tried again.
             Err(err) => tracing::error!(id, error = %err, "cannot record a delivery outcome"),
         }
+    }
+
+    /// The notice recipient's one-click unsubscribe link, its token's hash
+    /// recorded first so the link works when the mail arrives.
+    async fn unsubscribe_link(
+        &self,
+        user: Option<domain::UserId>,
+    ) -> Result<Option<String>, StoreError> {
+        let Some(user) = user else {
+            return Ok(None);
+        };
+        let token = self.config.unsubscribe_key.token(user);
+        let hash = auth::unsubscribe_token_hash(&token);
+        self.with_conn(move |conn| store::users::set_unsubscribe_token_hash(conn, user, &hash))
+            .await?;
+        Ok(Some(format!(
+            "{}/api/unsubscribe/{token}",
+            self.config.site_url.trim_end_matches('/')
+        )))
     }
 
     async fn release(&self, ids: Vec<i64>, lease: chrono::DateTime<Utc>) {

@@ -10,8 +10,9 @@
 //!   [`rsvp`] and [`seats`].
 //! - The repositories: [`users`], [`events`], [`attendances`],
 //!   [`attendance_entries`], [`sessions`], [`token_blacklist`],
-//!   [`login_attempts`], [`outbox`] and [`mail_wake`], [`calendar`],
-//!   [`reminders`], [`admin_log`], [`maintenance`], [`django_import`].
+//!   [`login_attempts`], [`registration_throttle`], [`outbox`] and
+//!   [`mail_wake`], [`calendar`], [`reminders`], [`admin_log`],
+//!   [`maintenance`], [`django_import`].
 //! - Conditional requests: [`versions`].
 //! - Errors: [`StoreError`], [`OptionalExt`].
 
@@ -44,6 +45,7 @@ pub mod login_attempts;
 pub mod mail_wake;
 pub mod maintenance;
 pub mod outbox;
+pub mod registration_throttle;
 pub mod reminders;
 pub mod rsvp;
 pub mod seats;

@@ -13,7 +13,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::User;
+use domain::{User, UserId};
 
 use crate::sql::schema::outbox;
 use crate::time::{from_db, to_db};
@@ -98,9 +98,10 @@ pub struct Message {
     pub sent_at: Option<DateTime<Utc>>,
     /// Why the last attempt failed.
     pub last_error: Option<String>,
-    /// For notices: the recipient's one-click unsubscribe token, which
-    /// the mail carries in its `List-Unsubscribe` header.
-    pub unsubscribe_token: Option<String>,
+    /// For notices: the recipient's account, whose one-click unsubscribe
+    /// link the mailer makes for the `List-Unsubscribe` header (the token is
+    /// derived from the server's secret, so the outbox holds none).
+    pub unsubscribe_user: Option<UserId>,
 }
 
 #[derive(Queryable)]
@@ -116,7 +117,7 @@ struct MessageRow {
     claimed_until: Option<NaiveDateTime>,
     sent_at: Option<NaiveDateTime>,
     last_error: Option<String>,
-    unsubscribe_token: Option<String>,
+    unsubscribe_user_id: Option<i64>,
 }
 
 impl TryFrom<MessageRow> for Message {
@@ -135,7 +136,7 @@ impl TryFrom<MessageRow> for Message {
             claimed_until: row.claimed_until.map(from_db),
             sent_at: row.sent_at.map(from_db),
             last_error: row.last_error,
-            unsubscribe_token: row.unsubscribe_token,
+            unsubscribe_user: row.unsubscribe_user_id.map(UserId),
         })
     }
 }
@@ -155,7 +156,7 @@ pub fn enqueue(
 }
 
 /// Queues a notice (a change, a reminder, a freed seat) for `user`, with
-/// their unsubscribe token, unless they turned notices off or the account
+/// their one-click unsubscribe link, unless they turned notices off or the account
 /// is inactive. Call it inside
 /// the transaction that makes the change. Returns the message's id, or
 /// `None` when nothing was queued.
@@ -168,14 +169,13 @@ pub fn enqueue_notice(
     if !user.email_notifications || !user.is_active {
         return Ok(None);
     }
-    let token = crate::users::unsubscribe_token(conn, user.id)?;
-    insert(conn, message, Some(&token), at).map(Some)
+    insert(conn, message, Some(user.id), at).map(Some)
 }
 
 fn insert(
     conn: &mut DbConnection,
     message: &NewMessage,
-    unsubscribe_token: Option<&str>,
+    unsubscribe_user: Option<UserId>,
     at: DateTime<Utc>,
 ) -> StoreResult<i64> {
     let at = to_db(at);
@@ -187,7 +187,7 @@ fn insert(
             outbox::state.eq(MessageState::Pending.as_str()),
             outbox::created_at.eq(at),
             outbox::next_attempt_at.eq(at),
-            outbox::unsubscribe_token.eq(unsubscribe_token),
+            outbox::unsubscribe_user_id.eq(unsubscribe_user.map(|id| id.0)),
         ))
         .returning(outbox::id)
         .get_result(c))?;

@@ -44,6 +44,24 @@ pub fn save(
     Ok(())
 }
 
+/// Replaces the data of a session that still exists; returns whether it
+/// did. Never inserts: a session ended (logout) while a request that had
+/// loaded it was running must stay ended.
+pub fn update(
+    conn: &mut DbConnection,
+    key_hash: &str,
+    data: &str,
+    expires_at: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let updated = diesel::update(sessions::table.find(key_hash))
+        .set((
+            sessions::data.eq(data),
+            sessions::expires_at.eq(to_db(expires_at)),
+        ))
+        .execute(conn)?;
+    Ok(updated > 0)
+}
+
 /// Moves a session's expiry.
 pub fn touch(
     conn: &mut DbConnection,

@@ -56,7 +56,6 @@ pub fn create(conn: &mut DbConnection, new: &NewUser<'_>) -> StoreResult<User> {
             users::is_superuser.eq(new.is_superuser),
             users::is_active.eq(new.is_active),
             users::date_joined.eq(to_db(new.date_joined)),
-            users::unsubscribe_token.eq(new_unsubscribe_token()),
         ))
         .returning(USER_COLUMNS)
         .get_result(conn)?;
@@ -141,45 +140,30 @@ pub fn delete(conn: &mut DbConnection, id: UserId) -> StoreResult<()> {
     found(deleted)
 }
 
-/// A fresh one-click unsubscribe token: 244 random bits.
-pub(crate) fn new_unsubscribe_token() -> String {
-    format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    )
-}
-
-/// The user's one-click unsubscribe token, only good for turning notices
-/// off. Every account gets one when it is made (and the migration gave
-/// one to every account before), so this only reads; a row written by
-/// another tool without one gets one here.
-pub fn unsubscribe_token(conn: &mut DbConnection, id: UserId) -> StoreResult<String> {
-    let token: Option<String> = users::table
-        .find(id.0)
-        .select(users::unsubscribe_token)
-        .first(conn)?;
-    if let Some(token) = token {
-        return Ok(token);
-    }
-    let fresh = new_unsubscribe_token();
-    // A concurrent first use may have set one: keep whichever came first.
+/// Records the hash of the user's one-click unsubscribe token (the
+/// mailer derives the token when it sends a notice). Writes only when the
+/// hash changed, so sending notices does not keep rewriting the row.
+pub fn set_unsubscribe_token_hash(
+    conn: &mut DbConnection,
+    id: UserId,
+    hash: &str,
+) -> StoreResult<()> {
     diesel::update(users::table.find(id.0))
-        .filter(users::unsubscribe_token.is_null())
-        .set(users::unsubscribe_token.eq(&fresh))
+        .filter(
+            users::unsubscribe_token_hash
+                .is_null()
+                .or(users::unsubscribe_token_hash.ne(hash)),
+        )
+        .set(users::unsubscribe_token_hash.eq(hash))
         .execute(conn)?;
-    Ok(users::table
-        .find(id.0)
-        .select(users::unsubscribe_token)
-        .first::<Option<String>>(conn)?
-        .unwrap_or(fresh))
+    Ok(())
 }
 
-/// Turns notices off for the holder of `token`; an unknown token gives
-/// [`StoreError::NotFound`].
-pub fn unsubscribe(conn: &mut DbConnection, token: &str) -> StoreResult<()> {
+/// Turns notices off for the holder of the token hashed to `token_hash`;
+/// an unknown one gives [`StoreError::NotFound`].
+pub fn unsubscribe(conn: &mut DbConnection, token_hash: &str) -> StoreResult<()> {
     let changed = diesel::update(users::table)
-        .filter(users::unsubscribe_token.eq(token))
+        .filter(users::unsubscribe_token_hash.eq(token_hash))
         .set(users::email_notifications.eq(false))
         .execute(conn)?;
     found(changed)

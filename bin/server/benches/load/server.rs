@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The secret the benchmark server signs tokens with.
-pub const SECRET: &str = "bench-secret-key";
+pub const SECRET: &str = "bench-secret-key-0123456789abcdef-0123456789";
 
 /// A running server.
 pub struct Server {

@@ -151,7 +151,8 @@ fn twenty_concurrent_changes_all_succeed_with_one_row(db: &TestDb) {
 fn concurrent_answers_are_kept_or_refused_each_on_their_own(db: &TestDb) {
     const ANSWERS: usize = 30;
     run(async {
-        let app = TestApp::spawn(db);
+        // More sign-ups from one address than the registration throttle allows.
+        let app = TestApp::spawn_with_args(db, &["--registration-throttle", "1000"]);
         app.register("host").await;
         let host = app.token("host").await;
         let event = app

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use store::testing::TestDb;
 use store::PoolOptions;
 
-use crate::helpers::{run, settings, TestApp};
+use crate::helpers::{run, settings, TestApp, SECRET};
 
 fn healthz_and_readyz_answer_ok(db: &TestDb) {
     run(async {
@@ -39,7 +39,7 @@ fn readyz_is_503_when_no_connection_is_available(db: &TestDb) {
         let held = pool.get().expect("the only connection");
         let app = TestApp::spawn_with(
             pool.clone(),
-            &settings(&["--database-url", db.url(), "--secret-key", "test-secret"]),
+            &settings(&["--database-url", db.url(), "--secret-key", SECRET]),
         );
 
         let mut response = app

@@ -12,7 +12,7 @@ use server::{Application, Settings};
 use store::testing::TestDb;
 
 /// The secret the test servers sign with.
-pub const SECRET: &str = "test-secret";
+pub const SECRET: &str = "test-secret-0123456789abcdef-0123456789abcdef";
 /// A password every fixture user has.
 pub const PASSWORD: &str = "plum-tree-42-river";
 

@@ -336,7 +336,7 @@ fn port_in_use_fails_cleanly() {
     let output = server()
         .current_dir(&dir)
         .env("BIND", &address)
-        .env("SECRET_KEY", "test-secret")
+        .env("SECRET_KEY", crate::helpers::SECRET)
         .env("RUST_LOG", "warn")
         .output()
         .expect("run");
@@ -358,7 +358,7 @@ fn invalid_setting_is_a_usage_error() {
     }
 }
 
-fn createsuperuser(url: &str, username: &str, password: &str) -> Output {
+pub(crate) fn createsuperuser(url: &str, username: &str, password: &str) -> Output {
     server()
         .args([
             "createsuperuser",

@@ -51,7 +51,16 @@ impl TwoServers {
     /// `{prefix}000`, `{prefix}001`, ... on the first, and signs the users
     /// in on the second.
     pub async fn with_users(db: &TestDb, prefix: &str, users: usize) -> Self {
-        let first = TestApp::spawn_with_args(db, &["--email-worker", "false"]);
+        // Hundreds of sign-ups from one address: past the default throttle.
+        let first = TestApp::spawn_with_args(
+            db,
+            &[
+                "--email-worker",
+                "false",
+                "--registration-throttle",
+                "100000",
+            ],
+        );
         let second = second_server(db);
         first.register("host").await;
         let host = first.token("host").await;

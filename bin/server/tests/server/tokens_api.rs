@@ -9,7 +9,7 @@ use crate::helpers::{run, TestApp, SECRET};
 /// Tokens signed like the server's, but issued at a chosen time.
 fn tokens_issued_at(user_id: i64, at: chrono::DateTime<Utc>) -> auth::TokenPair {
     auth::TokenConfig::new(SECRET.as_bytes(), Duration::minutes(5), Duration::days(1))
-        .issue_pair(domain::UserId(user_id), at)
+        .issue_pair(domain::UserId(user_id), "a password hash", at)
         .expect("tokens")
 }
 

@@ -9,7 +9,8 @@ use super::site::layout::csrf_input;
 use super::site::staff::{respond, session_user, take_notices};
 use super::AdminError;
 use crate::http::identity::start_session;
-use crate::rest::accounts::{authenticate_credentials, check_throttle};
+use crate::rest::accounts::authenticate_credentials;
+use crate::rest::throttle::check_throttle;
 use crate::state::State;
 use crate::ApiError;
 

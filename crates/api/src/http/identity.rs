@@ -207,10 +207,13 @@ fn is_safe(req: &HttpRequest) -> bool {
     auth::Method::parse(req.method().as_str()).is_some_and(auth::Method::is_safe)
 }
 
-/// Django's double-submit check: the `X-CSRFToken` header must equal the
-/// `csrftoken` cookie.
+/// Django's checks: the page's origin must be this site or a trusted one,
+/// and the `X-CSRFToken` header must equal the `csrftoken` cookie.
 fn check_csrf(req: &HttpRequest) -> Result<(), ApiError> {
     let failed = |reason: &str| Err(ApiError::Forbidden(format!("CSRF Failed: {reason}")));
+    if let Some(reason) = crate::http::origin_check::cross_site_reason(req) {
+        return failed(&reason);
+    }
     let Some(cookie) = req.cookie(CSRF_COOKIE) else {
         return failed("CSRF cookie not set.");
     };

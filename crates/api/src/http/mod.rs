@@ -13,6 +13,7 @@ pub(crate) mod fields;
 pub(crate) mod identity;
 pub(crate) mod json;
 pub(crate) mod kept;
+pub(crate) mod origin_check;
 pub(crate) mod query;
 pub(crate) mod routes;
 pub(crate) mod security_headers;

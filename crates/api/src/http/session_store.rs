@@ -76,8 +76,10 @@ impl SessionStore for DbSessionStore {
             .map_err(|e| UpdateError::Serialization(e.into()))?;
         let digest = auth::session_key_digest(session_key.as_ref());
         let expires_at = expiry(ttl);
+        // A session deleted meanwhile (a logout racing this request) is not
+        // brought back: the key then names nothing, which is logged out.
         with_conn(&self.pool, move |conn| {
-            Ok(store::sessions::save(conn, &digest, &json, expires_at)?)
+            Ok(store::sessions::update(conn, &digest, &json, expires_at)?)
         })
         .await
         .map_err(|e| UpdateError::Other(other(e)))?;

@@ -11,13 +11,13 @@ use store::StoreError;
 
 use crate::http::blocking::off_executor;
 use crate::http::body::read_fields;
-use crate::http::client;
 use crate::http::fields::{not_blank, Form};
 use crate::http::identity::{start_session, AuthUser, Caller, CSRF_COOKIE};
 use crate::http::routes::{get, resource, Access};
 use crate::http::values::boolean;
 use crate::rest::calendar::with_feed_address;
 use crate::rest::representations::{me_body, AuthErrorBody, DetailBody, MeBody};
+use crate::rest::throttle::{self, check_throttle};
 use crate::state::State;
 use crate::{with_conn, ApiError, ApiState};
 
@@ -102,7 +102,10 @@ pub(crate) struct CredentialsInput {
 #[utoipa::path(
     post, path = "/api/auth/register/", tag = "auth", operation_id = "auth_register_create",
     request_body = RegisterInput,
-    responses((status = 201, description = "The new account", body = MeBody)),
+    responses(
+        (status = 201, description = "The new account", body = MeBody),
+        (status = 429, description = "Too many registrations from this client", body = DetailBody),
+    ),
     security((), ("jwt" = []), ("session" = []))
 )]
 pub(crate) async fn register(
@@ -111,6 +114,7 @@ pub(crate) async fn register(
     State(state): State,
     _caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
+    throttle::admit_registration(&req, &state).await?;
     let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
     let mut form = Form::new(&data, false);
     let username = form.text("username", Username::parse);
@@ -189,7 +193,8 @@ pub(crate) async fn register(
     responses(
         (status = 200, description = "Logged in: the session cookie is set", body = MeBody),
         (status = 401, description = "Wrong credentials, or credentials sent with the request refused", body = AuthErrorBody),
-        (status = 429, description = "Too many failed logins from this client", body = DetailBody),
+        (status = 403, description = "Sent from a page of another site (login CSRF)", body = DetailBody),
+        (status = 429, description = "Too many failed logins from this client or for this account", body = DetailBody),
     ),
     security((), ("jwt" = []), ("session" = []))
 )]
@@ -199,6 +204,10 @@ pub(crate) async fn login(
     State(state): State,
     _caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
+    // Login CSRF: a foreign page must not log the browser into an account.
+    if let Some(reason) = crate::http::origin_check::cross_site_reason(&req) {
+        return Err(ApiError::Forbidden(format!("CSRF Failed: {reason}")));
+    }
     check_throttle(&req, &state).await?;
     let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
     let credentials = authenticate_credentials(&req, &state, &data).await?;
@@ -317,9 +326,10 @@ pub(crate) async fn unsubscribe(
     path: web::Path<String>,
     State(state): State,
 ) -> Result<HttpResponse, ApiError> {
-    let token = path.into_inner();
+    // Only the token's hash is stored, as for feed tokens.
+    let token_hash = auth::unsubscribe_token_hash(&path.into_inner());
     with_conn(&state.pool, move |conn| {
-        store::users::unsubscribe(conn, &token).map_err(|err| match err {
+        store::users::unsubscribe(conn, &token_hash).map_err(|err| match err {
             StoreError::NotFound => ApiError::NotFound("Not found."),
             other => other.into(),
         })
@@ -328,41 +338,10 @@ pub(crate) async fn unsubscribe(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// 429 while the client address has too many recent failed logins (in
-/// any server process: they are counted in the database).
-pub(crate) async fn check_throttle(req: &HttpRequest, state: &ApiState) -> Result<(), ApiError> {
-    let client = client::address(req);
-    let (allowed, window) = throttle_limits(state);
-    let wait = with_conn(&state.pool, move |conn| {
-        Ok(store::login_attempts::waiting(
-            conn,
-            &client,
-            allowed,
-            window,
-            store::now(),
-        )?)
-    })
-    .await?;
-    match wait {
-        Some(wait) => Err(throttled(wait)),
-        None => Ok(()),
-    }
-}
-
-fn throttle_limits(state: &ApiState) -> (u32, chrono::Duration) {
-    let allowed = u32::try_from(state.config.login_failures_allowed.max(1)).unwrap_or(u32::MAX);
-    let window = chrono::Duration::from_std(state.config.login_failure_window)
-        .unwrap_or(chrono::Duration::MAX);
-    (allowed, window)
-}
-
-fn throttled(wait: std::time::Duration) -> ApiError {
-    ApiError::Throttled(wait.as_secs_f64().ceil() as u64)
-}
-
-/// Checks a username and password (counting failures per client address
-/// for the throttle) and returns the active user they belong to, with the
-/// password hash.
+/// Checks a username and password and returns the active user they
+/// belong to, with the password hash. Failures count per client address
+/// and per account for the throttles; stored names are NFKC (Django's
+/// form), so `ａlice` logs in as `alice`.
 pub(crate) async fn authenticate_credentials(
     req: &HttpRequest,
     state: &ApiState,
@@ -372,58 +351,12 @@ pub(crate) async fn authenticate_credentials(
     let username = form.text("username", not_blank);
     let password = form.text("password", not_blank);
     let (username, password) = form.finish_with(|| Some((username?, password?)))?;
-    let attempt = admit(req, state).await?;
+    let username = domain::normalize_username(&username);
+    let attempts = throttle::admit_login(req, state, &username).await?;
     let outcome = check_credentials(state, username, password).await;
     let failed = matches!(outcome, Err(ApiError::AuthenticationFailed { .. }));
-    let recorded = with_conn(&state.pool, move |conn| {
-        // A wrong password counts for the window; anything else is forgotten.
-        if failed {
-            store::login_attempts::failed(conn, attempt)?;
-        } else {
-            store::login_attempts::forget(conn, attempt)?;
-        }
-        Ok(())
-    })
-    .await;
-    if let Err(err) = recorded {
-        tracing::warn!(error = %err, "cannot record how a login attempt ended");
-    }
+    throttle::record_login(state, attempts, failed).await;
     outcome
-}
-
-/// How long a login waits for a place among the client's running attempts
-/// before it is refused.
-const ADMISSION_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Admits a login attempt from the request's client, waiting (briefly, a
-/// few times) while the client's running attempts fill the limit, so that
-/// many honest logins at once from one address queue instead of failing.
-async fn admit(req: &HttpRequest, state: &ApiState) -> Result<i64, ApiError> {
-    let (allowed, window) = throttle_limits(state);
-    let started = std::time::Instant::now();
-    loop {
-        let client = client::address(req);
-        let admission = with_conn(&state.pool, move |conn| {
-            Ok(store::login_attempts::admit(
-                conn,
-                &client,
-                allowed,
-                window,
-                store::now(),
-            )?)
-        })
-        .await?;
-        match admission {
-            store::login_attempts::Admission::Admitted(attempt) => return Ok(attempt),
-            store::login_attempts::Admission::Refused(wait) => return Err(throttled(wait)),
-            store::login_attempts::Admission::Busy if started.elapsed() < ADMISSION_PATIENCE => {
-                actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
-            }
-            store::login_attempts::Admission::Busy => {
-                return Err(throttled(std::time::Duration::from_secs(1)))
-            }
-        }
-    }
 }
 
 /// The active account `username` and `password` name, its hash upgraded

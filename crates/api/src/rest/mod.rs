@@ -8,4 +8,5 @@ pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod openapi;
 pub(crate) mod representations;
+pub(crate) mod throttle;
 pub(crate) mod tokens;

@@ -8,8 +8,9 @@ use store::StoreError;
 use crate::http::body::read_fields;
 use crate::http::fields::{not_blank, Form};
 use crate::http::routes::{resource, Access};
-use crate::rest::accounts::{authenticate_credentials, check_throttle};
+use crate::rest::accounts::authenticate_credentials;
 use crate::rest::representations::{AccessBody, DetailBody, EmptyBody, TokenPairBody};
+use crate::rest::throttle::check_throttle;
 use crate::state::State;
 use crate::{with_conn, ApiError, ApiState};
 
@@ -81,7 +82,7 @@ pub(crate) struct TokenInput {
     responses(
         (status = 200, description = "A new token pair", body = TokenPairBody),
         (status = 401, description = "No active account with these credentials", body = DetailBody),
-        (status = 429, description = "Too many failed logins from this client", body = DetailBody),
+        (status = 429, description = "Too many failed logins from this client or for this account", body = DetailBody),
     )
 )]
 pub(crate) async fn obtain(
@@ -91,10 +92,14 @@ pub(crate) async fn obtain(
 ) -> Result<HttpResponse, ApiError> {
     check_throttle(&req, &state).await?;
     let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
-    let user = authenticate_credentials(&req, &state, &data).await?.user;
+    let credentials = authenticate_credentials(&req, &state, &data).await?;
     let pair = state
         .tokens
-        .issue_pair(user.id, store::now())
+        .issue_pair(
+            credentials.user.id,
+            &credentials.password_hash,
+            store::now(),
+        )
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(HttpResponse::Ok().json(TokenPairBody {
         access: pair.access,
@@ -123,10 +128,13 @@ pub(crate) async fn refresh(
         .decode(&token, TokenType::Refresh)
         .map_err(ApiError::token_not_valid)?;
     let user_id = claims.user_id;
+    let tokens = state.tokens.clone();
     with_conn(&state.pool, move |conn| {
         ensure_not_blacklisted(conn, &claims)?;
-        match store::users::get(conn, user_id) {
-            Ok(user) if user.is_active => Ok(()),
+        match store::users::get_credentials_by_id(conn, user_id) {
+            Ok(found) if found.user.is_active => {
+                ensure_same_password(&tokens, &claims, &found.password_hash)
+            }
             Ok(_) | Err(StoreError::NotFound) => Err(ApiError::AuthenticationFailed {
                 detail: "No active account found for the given token.".to_owned(),
                 code: None,
@@ -159,8 +167,10 @@ pub(crate) async fn verify(
     let data = read_fields(&req, payload, state.config.max_body_bytes).await?;
     let token = required_token(&data, "token")?;
     let claims = decode_any(&state, &token)?;
+    let tokens = state.tokens.clone();
     with_conn(&state.pool, move |conn| {
-        ensure_not_blacklisted(conn, &claims)
+        ensure_not_blacklisted(conn, &claims)?;
+        ensure_password_unchanged(conn, &tokens, &claims)
     })
     .await?;
     Ok(HttpResponse::Ok().json(EmptyBody {}))
@@ -186,7 +196,9 @@ pub(crate) async fn blacklist(
         .tokens
         .decode(&token, TokenType::Refresh)
         .map_err(ApiError::token_not_valid)?;
+    let tokens = state.tokens.clone();
     with_conn(&state.pool, move |conn| {
+        ensure_password_unchanged(conn, &tokens, &claims)?;
         match store::token_blacklist::add(conn, &claims.jti, claims.user_id, claims.expires_at()) {
             Ok(()) => Ok(()),
             Err(StoreError::Conflict(_)) => Err(ApiError::token_not_valid(TokenError::Blacklisted)),
@@ -210,6 +222,38 @@ fn decode_any(state: &ApiState, token: &str) -> Result<Claims, ApiError> {
         other => other,
     }
     .map_err(ApiError::token_not_valid)
+}
+
+/// A refresh token issued before its user's password last changed is
+/// invalid (as a session from before the change is ended).
+fn ensure_same_password(
+    tokens: &auth::TokenConfig,
+    claims: &Claims,
+    password_hash: &str,
+) -> Result<(), ApiError> {
+    if tokens.matches_password(claims, password_hash) {
+        Ok(())
+    } else {
+        Err(ApiError::token_not_valid(TokenError::Invalid))
+    }
+}
+
+/// [`ensure_same_password`] for a stamped refresh token, reading the
+/// password hash; a token whose user is gone is left to the caller's
+/// other checks.
+fn ensure_password_unchanged(
+    conn: &mut store::DbConnection,
+    tokens: &auth::TokenConfig,
+    claims: &Claims,
+) -> Result<(), ApiError> {
+    if claims.token_type != TokenType::Refresh || claims.pwd.is_none() {
+        return Ok(());
+    }
+    match store::users::get_credentials_by_id(conn, claims.user_id) {
+        Ok(found) => ensure_same_password(tokens, claims, &found.password_hash),
+        Err(StoreError::NotFound) => Ok(()),
+        Err(other) => Err(other.into()),
+    }
 }
 
 fn ensure_not_blacklisted(conn: &mut store::DbConnection, claims: &Claims) -> Result<(), ApiError> {

@@ -209,7 +209,6 @@ fn insert(conn: &mut DbConnection, row: &DjangoUser, times: Times) -> StoreResul
             users::is_active.eq(row.is_active),
             users::date_joined.eq(times.0),
             users::last_login.eq(times.1),
-            users::unsubscribe_token.eq(crate::users::new_unsubscribe_token()),
         ))
         .execute(conn)?;
     Ok(())

@@ -17,7 +17,7 @@ diesel::table! {
         last_login -> Nullable<Timestamp>,
         email_notifications -> Bool,
         calendar_generation -> BigInt,
-        unsubscribe_token -> Nullable<Text>,
+        unsubscribe_token_hash -> Nullable<Text>,
         calendar_token_hash -> Nullable<Text>,
     }
 }
@@ -93,7 +93,7 @@ diesel::table! {
         claimed_until -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
-        unsubscribe_token -> Nullable<Text>,
+        unsubscribe_user_id -> Nullable<BigInt>,
     }
 }
 
@@ -203,6 +203,14 @@ diesel::table! {
 }
 
 diesel::joinable!(admin_actions -> users (user_id));
+diesel::table! {
+    registrations_by_client (id) {
+        id -> BigInt,
+        client -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     events,
@@ -216,5 +224,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_version,
     event_versions,
     reminders,
-    login_attempts
+    login_attempts,
+    registrations_by_client
 );

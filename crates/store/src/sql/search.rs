@@ -10,14 +10,19 @@ pub(crate) fn like_patterns(search: Option<&str>, separators: &[char]) -> Vec<St
         .collect()
 }
 
-/// The terms of `search`, separated by whitespace or any of `separators`,
-/// without NUL characters.
+/// The most terms of one search that are used; the rest are ignored, since
+/// each adds a condition and SQLite refuses a very deep expression tree.
+pub(crate) const MAX_TERMS: usize = 10;
+
+/// The first [`MAX_TERMS`] terms of `search`, separated by whitespace or
+/// any of `separators`, without NUL characters.
 pub(crate) fn terms(search: Option<&str>, separators: &[char]) -> Vec<String> {
     search
         .unwrap_or_default()
         .replace('\0', "")
         .split(|c: char| c.is_whitespace() || separators.contains(&c))
         .filter(|term| !term.is_empty())
+        .take(MAX_TERMS)
         .map(str::to_owned)
         .collect()
 }
@@ -78,5 +83,6 @@ mod tests {
         );
         assert_eq!(like_patterns(Some("a,b"), &[]), ["%a,b%"]);
         assert!(like_patterns(None, &[]).is_empty());
+        assert_eq!(terms(Some(&"a ".repeat(999)), &[]).len(), MAX_TERMS);
     }
 }

@@ -9,7 +9,7 @@ use maud::html;
 use super::user_form::{check_passwords, hash, PASSWORD1, PASSWORD2};
 use super::users::Users;
 use crate::admin::site::changelog::{record, Action, Change, ObjectType};
-use crate::admin::site::edit_view::load_object;
+use crate::admin::site::edit_view::load_changeable;
 use crate::admin::site::forms::{FormErrors, FormValues, Posted, Reader};
 use crate::admin::site::layout::csrf_input;
 use crate::admin::site::staff::Staff;
@@ -46,7 +46,7 @@ pub(crate) async fn form(
     staff: Staff,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let target = load_object::<Users>(&staff, &path).await?;
+    let target = load_changeable::<Users>(&staff, &path).await?;
     Ok(page(
         &staff,
         &target,
@@ -63,7 +63,7 @@ pub(crate) async fn submit(
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
     let values = Posted::read(&req, &body)?.values();
-    let target = load_object::<Users>(&staff, &path).await?;
+    let target = load_changeable::<Users>(&staff, &path).await?;
     let (cost, user) = (staff.state.config.bcrypt_cost, target.clone());
     let checked = off_executor(move || {
         let email = user

@@ -231,6 +231,26 @@ impl AdminModel for Users {
         }
     }
 
+    fn refuse_change(staff: &User, user: &User) -> Option<String> {
+        (user.is_superuser && !staff.is_superuser).then(|| {
+            format!(
+                "Only a superuser can change the superuser “{}”.",
+                user.username
+            )
+        })
+    }
+
+    fn refuse_input(staff: &User, before: Option<&User>, account: &Account) -> Option<String> {
+        let grants_staff = match account {
+            Account::New { is_staff, .. } => *is_staff,
+            Account::Changes(changes) => {
+                changes.is_staff == Some(true) && !before.is_some_and(|user| user.is_staff)
+            }
+        };
+        (grants_staff && !staff.is_superuser)
+            .then(|| "Only a superuser can grant staff status.".to_owned())
+    }
+
     fn form_intro(user: &User) -> Option<maud::Markup> {
         Some(html! {
             p { "Username: " strong { (user.username) } " · " a href=(format!("/admin/users/{}/password/", user.id)) { "Set a new password" } }

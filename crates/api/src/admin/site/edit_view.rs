@@ -37,6 +37,19 @@ pub(crate) async fn load_object<M: AdminModel>(
     Ok(with_conn(&staff.state.pool, move |conn| Ok(M::load(conn, id)?)).await?)
 }
 
+/// Loads the object with the id in the path for a page that changes it:
+/// 403 when the staff user may not ([`AdminModel::refuse_change`]).
+pub(crate) async fn load_changeable<M: AdminModel>(
+    staff: &Staff,
+    raw_id: &str,
+) -> Result<M::Object, AdminError> {
+    let object = load_object::<M>(staff, raw_id).await?;
+    match M::refuse_change(&staff.user, &object) {
+        Some(reason) => Err(AdminError::Forbidden(reason)),
+        None => Ok(object),
+    }
+}
+
 /// The object's page below the list (`change/`, `delete/`).
 pub(crate) fn object_url<M: AdminModel>(object: &M::Object, page: &str) -> String {
     format!("{}{}/{page}", M::OBJECT.url(), M::id(object))
@@ -165,6 +178,9 @@ pub(crate) async fn add<M: AdminModel>(
         Ok(input) => input,
         Err(errors) => return refused(errors).await,
     };
+    if let Some(reason) = M::refuse_input(&staff.user, None, &input) {
+        return Err(AdminError::Forbidden(reason));
+    }
     let actor = staff.user.clone();
     let saved = with_pool(&staff.state.pool, move |pool| {
         Ok(pool.write(move |conn| {
@@ -196,7 +212,7 @@ pub(crate) async fn change_form<M: AdminModel>(
     staff: Staff,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let object = load_object::<M>(&staff, &path).await?;
+    let object = load_changeable::<M>(&staff, &path).await?;
     let values = FormValues::stored(M::fields(Mode::Change), &object);
     let errors = FormErrors::default();
     form_page::<M>(
@@ -219,7 +235,7 @@ pub(crate) async fn change<M: AdminModel>(
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
     let posted = Posted::read(&req, &body)?;
-    let object = load_object::<M>(&staff, &path).await?;
+    let object = load_changeable::<M>(&staff, &path).await?;
     let values = posted.values();
     let refused = |errors: FormErrors| {
         let status = StatusCode::BAD_REQUEST;
@@ -236,6 +252,9 @@ pub(crate) async fn change<M: AdminModel>(
         Ok(input) => input,
         Err(errors) => return refused(errors).await,
     };
+    if let Some(reason) = M::refuse_input(&staff.user, Some(&object), &input) {
+        return Err(AdminError::Forbidden(reason));
+    }
     let (actor, id) = (staff.user.clone(), M::id(&object));
     let saved = with_pool(&staff.state.pool, move |pool| {
         Ok(pool.write(move |conn| {

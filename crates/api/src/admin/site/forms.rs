@@ -28,8 +28,13 @@ pub(crate) struct Posted {
 }
 
 impl Posted {
-    /// Reads an urlencoded body and checks its CSRF token against the cookie.
+    /// Reads an urlencoded body and checks, as Django does, that it came
+    /// from a page of this site (or a trusted origin) and that its CSRF
+    /// token matches the cookie.
     pub(crate) fn read(req: &HttpRequest, body: &web::Bytes) -> Result<Self, AdminError> {
+        if let Some(reason) = crate::http::origin_check::cross_site_reason(req) {
+            return Err(AdminError::Forbidden(format!("CSRF Failed: {reason}")));
+        }
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
         let posted = Self { pairs };
         let cookie = req.cookie(CSRF_COOKIE);

@@ -323,6 +323,23 @@ pub(crate) trait AdminModel: AdminList {
         None
     }
 
+    /// Why `staff` may not change the object at all (its form, its other
+    /// pages), if they may not; answered 403 as a refused delete is.
+    fn refuse_change(_staff: &User, _object: &Self::Object) -> Option<String> {
+        None
+    }
+
+    /// Why `staff` may not save this checked form (it grants what only
+    /// others may grant, say), if they may not; `before` is the object
+    /// changed, `None` for an add. Answered 403.
+    fn refuse_input(
+        _staff: &User,
+        _before: Option<&Self::Object>,
+        _input: &Self::Input,
+    ) -> Option<String> {
+        None
+    }
+
     /// Shown above the change form's fields (e.g. a link to other pages).
     fn form_intro(_object: &Self::Object) -> Option<Markup> {
         None
