@@ -279,83 +279,6 @@ impl From<&EventDetail> for EventDetailBody {
     }
 }
 
-/// A page of a listing (when `limit` is given or `PAGE_SIZE` is set): the
-/// one envelope every paged listing answers with. Each page of a kind of
-/// item keeps its own schema name (`EventPageBody`, ...), which generated
-/// clients know it by.
-#[derive(Debug, Serialize)]
-pub struct Page<T> {
-    /// Items matching the filters, on all pages.
-    pub count: i64,
-    /// The next page's URL.
-    pub next: Option<String>,
-    /// The previous page's URL.
-    pub previous: Option<String>,
-    /// This page.
-    pub results: Vec<T>,
-}
-
-/// The schema of a page of `T`s, described as listing `items`.
-fn page_schema<T: ToSchema>(
-    items: &str,
-) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-    use utoipa::openapi::schema::{
-        ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, SchemaType, Type,
-    };
-    let link = |which: &str| {
-        ObjectBuilder::new()
-            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
-            .description(Some(format!("The {which} page's URL.")))
-    };
-    ObjectBuilder::new()
-        .property(
-            "count",
-            ObjectBuilder::new()
-                .schema_type(Type::Integer)
-                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
-                .description(Some(format!("{items} matching the filters, on all pages."))),
-        )
-        .required("count")
-        .property("next", link("next"))
-        .required("next")
-        .property("previous", link("previous"))
-        .required("previous")
-        .property(
-            "results",
-            ArrayBuilder::new()
-                .items(utoipa::openapi::Ref::from_schema_name(T::name()))
-                .description(Some("This page.")),
-        )
-        .required("results")
-        .description(Some(format!("A page of {}.", items.to_lowercase())))
-        .into()
-}
-
-/// Documents the page of `$item` under the schema name `$name`.
-macro_rules! page_schema_named {
-    ($item:ty, $name:literal, $items:literal) => {
-        impl utoipa::PartialSchema for Page<$item> {
-            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                page_schema::<$item>($items)
-            }
-        }
-
-        impl ToSchema for Page<$item> {
-            fn name() -> std::borrow::Cow<'static, str> {
-                std::borrow::Cow::Borrowed($name)
-            }
-        }
-    };
-}
-
-page_schema_named!(EventBody, "EventPageBody", "Events");
-page_schema_named!(AttendanceBody, "AttendancePageBody", "Attendances");
-
-/// A page of events.
-pub type EventPageBody = Page<EventBody>;
-/// A page of attendances.
-pub type AttendancePageBody = Page<AttendanceBody>;
-
 /// An access and a refresh token.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenPairBody {
@@ -434,6 +357,7 @@ pub struct DetailBody {
 }
 
 pub use crate::http::error::AuthErrorBody;
+pub use crate::rest::page::{AttendancePageBody, EventPageBody, Page};
 
 /// Field errors: each field maps to its messages; `non_field_errors` for
 /// the body as a whole.

@@ -8,6 +8,7 @@ pub(crate) mod choices;
 pub(crate) mod delete_view;
 pub(crate) mod edit_view;
 pub(crate) mod fields;
+pub(crate) mod form_errors;
 pub(crate) mod forms;
 pub(crate) mod layout;
 pub(crate) mod list_parts;

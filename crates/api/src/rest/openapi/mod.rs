@@ -7,7 +7,9 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use super::{accounts, attendance, calendar, events, health, representations, tokens};
+use super::{
+    accounts, attendance, calendar, event_list, events, health, me, representations, tokens,
+};
 
 mod conventions;
 
@@ -23,11 +25,11 @@ use conventions::Conventions;
     ),
     servers((url = "/", description = "The server that serves this document")),
     paths(
-        events::list, events::create, events::retrieve, events::update,
+        event_list::list, events::create, events::retrieve, events::update,
         events::partial_update, events::destroy,
         attendance::change_status, attendance::list,
-        accounts::register, accounts::login, accounts::logout, accounts::me,
-        accounts::update_me, accounts::unsubscribe,
+        accounts::register, accounts::login, accounts::logout, me::me,
+        me::update_me, me::unsubscribe,
         calendar::event_calendar, calendar::feed, calendar::rotate,
         tokens::obtain, tokens::refresh, tokens::verify, tokens::blacklist,
         health::healthz, health::readyz,
