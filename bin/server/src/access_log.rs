@@ -181,7 +181,8 @@ fn percent_decode(raw: &str) -> Cow<'_, str> {
 fn redact_query(query: &str) -> Cow<'_, str> {
     fn secret(pair: &str) -> Option<&str> {
         let key = pair.split_once('=').map_or(pair, |(key, _)| key);
-        let lower = key.to_ascii_lowercase();
+        // `pass%77ord` is `password` to the server: match what it decodes to.
+        let lower = percent_decode(key).to_ascii_lowercase();
         SECRET_PARAMETERS
             .iter()
             .any(|secret| lower.contains(secret))
@@ -238,6 +239,11 @@ mod tests {
         assert_eq!(
             redact_query("search=rust&access_token=s3cret&limit=5&password"),
             "search=rust&access_token=[redacted]&limit=5&password=[redacted]"
+        );
+        // A key the server decodes to a secret one is a secret one.
+        assert_eq!(
+            redact_query("pass%77ord=x&a=1"),
+            "pass%77ord=[redacted]&a=1"
         );
     }
 

@@ -35,7 +35,13 @@ impl FromStr for AllowedOrigins {
                 .or_else(|| origin.strip_prefix("http://"))
                 .ok_or_else(|| format!("{item}: an origin starts with https:// or http://"))?;
             let plain = |c: char| c.is_ascii_alphanumeric() || "-.:[]".contains(c);
-            if rest.is_empty() || !rest.chars().all(plain) {
+            // A port must be a number: actix-cors refuses the origin at
+            // startup otherwise, with a far less clear message.
+            let port_ok = rest.ends_with(']')
+                || rest
+                    .rsplit_once(':')
+                    .is_none_or(|(_, port)| port.parse::<u16>().is_ok());
+            if rest.is_empty() || !rest.chars().all(plain) || !port_ok {
                 return Err(format!(
                     "{item}: an origin is a scheme and a host (and port), as in https://app.example.com"
                 ));
@@ -119,7 +125,12 @@ mod tests {
         assert!(parsed.contains("https://app.example.com"));
         assert!(!parsed.contains("https://evil.example.com"));
         assert_eq!("".parse::<AllowedOrigins>(), Ok(AllowedOrigins::default()));
-        for bad in ["app.example.com", "https://app.example.com/path", "*"] {
+        for bad in [
+            "app.example.com",
+            "https://app.example.com/path",
+            "*",
+            "http://a:b",
+        ] {
             assert!(bad.parse::<AllowedOrigins>().is_err(), "{bad}");
         }
     }

@@ -70,7 +70,8 @@ impl Transport {
                     to = %message.recipient,
                     subject = %message.subject,
                     body = %message.body,
-                    unsubscribe = unsubscribe_url.unwrap_or(""),
+                    // The link holds the account's unsubscribe token.
+                    unsubscribe = unsubscribe_url.map_or("", |_| "[redacted]"),
                     "email (console backend)"
                 );
                 Ok(())
