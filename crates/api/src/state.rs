@@ -60,7 +60,7 @@ pub struct ApiConfig {
     /// `CSRF_TRUSTED_ORIGINS`).
     pub csrf_trusted_origins: Vec<String>,
     /// Bytes of rendered event and attendance bodies kept to be served
-    /// again while the data version stays; 0 keeps none.
+    /// again while their version stays; 0 keeps none.
     pub response_cache_bytes: usize,
 }
 

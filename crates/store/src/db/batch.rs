@@ -4,8 +4,8 @@
 //! the queue; the others wait. When a batch is done, its leader asks the
 //! caller whose work now heads the queue to lead the next one, then hands
 //! out the outcomes. No thread of its own: the callers' threads do the work.
-//! [`crate::db::write_group`] (SQLite's shared commits) and
-//! [`crate::answer_group`] (PostgreSQL's answers in one statement) use it.
+//! [`crate::db::write_group`] (SQLite's shared commits) and the answers
+//! PostgreSQL takes together (`rsvp/together.rs`) use it.
 
 use std::collections::VecDeque;
 use std::panic;
