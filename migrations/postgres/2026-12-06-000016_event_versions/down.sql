@@ -6,7 +6,9 @@ DROP TRIGGER attendances_versioned ON attendances;
 DROP FUNCTION attendance_changed();
 CREATE TRIGGER attendances_versioned AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON attendances
     FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version();
-DROP TRIGGER events_truncated ON events;
+DROP TRIGGER events_deleted_versioned ON events;
+DROP TRIGGER events_updated_versioned ON events;
+DROP FUNCTION bump_data_version_if_changed();
 DROP TRIGGER events_versioned ON events;
 CREATE TRIGGER events_versioned AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON events
     FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version();

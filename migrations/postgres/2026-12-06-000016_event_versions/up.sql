@@ -40,14 +40,28 @@ END $$;
 CREATE TRIGGER events_version_each AFTER UPDATE OR DELETE ON events
     FOR EACH ROW EXECUTE FUNCTION event_row_changed();
 
--- The listings move for each changed event row, not for every statement:
--- a user's deletion sets the organizer of no event to NULL, and a
--- statement trigger would fire for that UPDATE of no row.
+-- The listings move once per statement that changed an event row. An
+-- UPDATE or DELETE of no row (a user's deletion sets the organizer of no
+-- event to NULL) moves nothing. Not a row trigger: a bulk insert would
+-- update the one shard row once per event in one transaction, each a new
+-- version of that row for the next to find (quadratic at a million).
+CREATE FUNCTION bump_data_version_if_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM changed) THEN
+        UPDATE data_versions SET version = version + 1 WHERE shard = pg_backend_pid() % 16;
+    END IF;
+    RETURN NULL;
+END $$;
+
 DROP TRIGGER events_versioned ON events;
-CREATE TRIGGER events_versioned AFTER INSERT OR UPDATE OR DELETE ON events
-    FOR EACH ROW EXECUTE FUNCTION bump_data_version();
-CREATE TRIGGER events_truncated AFTER TRUNCATE ON events
+CREATE TRIGGER events_versioned AFTER INSERT OR TRUNCATE ON events
     FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version();
+CREATE TRIGGER events_updated_versioned AFTER UPDATE ON events
+    REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version_if_changed();
+CREATE TRIGGER events_deleted_versioned AFTER DELETE ON events
+    REFERENCING OLD TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version_if_changed();
 
 CREATE FUNCTION attendance_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
