@@ -266,7 +266,13 @@ impl Worker {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get()?;
-            work(&mut conn)
+            let done = work(&mut conn);
+            if let Err(err) = &done {
+                if err.may_mean_lost_connection() {
+                    pool.suspect_connections();
+                }
+            }
+            done
         })
         .await
         .map_err(|err| StoreError::Unavailable(format!("database task failed: {err}")))?

@@ -1,3 +1,5 @@
+//! Time as stored: UTC, truncated to microseconds, on both backends.
+
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 
 /// The current time in UTC, truncated to microseconds so that it reads back

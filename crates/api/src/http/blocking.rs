@@ -1,3 +1,6 @@
+//! The async boundary: database work, writes and bcrypt run on actix's
+//! blocking thread pool, never on the async executor.
+
 use actix_web::web;
 use store::{DbConnection, DbPool};
 
@@ -15,7 +18,7 @@ where
     let pool = pool.clone();
     web::block(move || {
         let mut conn = pool.get()?;
-        work(&mut conn)
+        noting_failure(&pool, work(&mut conn))
     })
     .await?
 }
@@ -30,7 +33,7 @@ where
     T: Send + 'static,
 {
     let pool = pool.clone();
-    web::block(move || pool.write(work)).await?
+    web::block(move || noting_failure(&pool, pool.write(work))).await?
 }
 
 /// Runs `work` with the pool itself on the blocking thread pool, for work
@@ -42,7 +45,20 @@ where
     T: Send + 'static,
 {
     let mut pool = pool.clone();
-    web::block(move || work(&mut pool)).await?
+    web::block(move || {
+        let done = work(&mut pool);
+        noting_failure(&pool, done)
+    })
+    .await?
+}
+
+/// Tells the pool when work failed as it would on a connection the server
+/// dropped (a 503 or a 500), so it checks its connections for a while.
+fn noting_failure<T>(pool: &DbPool, done: Result<T, ApiError>) -> Result<T, ApiError> {
+    if matches!(done, Err(ApiError::Unavailable(_) | ApiError::Internal(_))) {
+        pool.suspect_connections();
+    }
+    done
 }
 
 /// Runs CPU-heavy work (bcrypt) on the blocking thread pool.

@@ -1,3 +1,7 @@
+//! Database URLs and connections: which backend a URL names, opening a
+//! connection with the settings that backend needs, and the one connection
+//! type (`DbConnection`) both backends share.
+
 use std::fmt;
 
 use diesel::connection::SimpleConnection;

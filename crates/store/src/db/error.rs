@@ -1,3 +1,5 @@
+//! The store's errors, and how Diesel's and r2d2's map onto them.
+
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use thiserror::Error;
 
@@ -47,24 +49,29 @@ impl<T> OptionalExt<T> for StoreResult<T> {
     }
 }
 
+impl StoreError {
+    /// Whether the error may come from a connection the server dropped
+    /// (anything but a missing row, a refused value, a conflict or a
+    /// refused answer): a pool told of it checks its connections for a
+    /// while ([`crate::DbPool::suspect_connections`]).
+    pub fn may_mean_lost_connection(&self) -> bool {
+        match self {
+            Self::Unavailable(_) => true,
+            Self::Db(err) => !matches!(
+                err,
+                DieselError::DatabaseError(
+                    DatabaseErrorKind::CheckViolation | DatabaseErrorKind::NotNullViolation,
+                    _
+                ) | DieselError::RollbackTransaction
+                    | DieselError::DeserializationError(_)
+            ),
+            _ => false,
+        }
+    }
+}
+
 impl From<DieselError> for StoreError {
     fn from(err: DieselError) -> Self {
-        if !matches!(
-            err,
-            DieselError::NotFound
-                | DieselError::DatabaseError(
-                    DatabaseErrorKind::UniqueViolation
-                        | DatabaseErrorKind::ForeignKeyViolation
-                        | DatabaseErrorKind::CheckViolation
-                        | DatabaseErrorKind::NotNullViolation,
-                    _
-                )
-                | DieselError::RollbackTransaction
-                | DieselError::DeserializationError(_)
-        ) {
-            // Possibly a connection the server dropped: check the others.
-            crate::db::pool::suspect_connections();
-        }
         match err {
             DieselError::NotFound => Self::NotFound,
             DieselError::DatabaseError(

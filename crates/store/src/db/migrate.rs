@@ -1,3 +1,6 @@
+//! Migrations: both backends' folders embedded in the binary, and running
+//! the pending ones for the backend a connection speaks.
+
 use diesel::connection::SimpleConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 

@@ -8,6 +8,7 @@ pub(crate) mod connection;
 pub(crate) mod error;
 pub(crate) mod migrate;
 pub(crate) mod pool;
+pub(crate) mod suspicion;
 pub(crate) mod tx;
 pub(crate) mod wal;
 pub(crate) mod write_group;

@@ -1,5 +1,9 @@
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+//! The connection pool: r2d2 with checks that find dead PostgreSQL
+//! connections, quick 503s while the database is down, and the pool's
+//! shared state (its write group, its per-type values).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
@@ -10,6 +14,7 @@ use std::collections::HashMap;
 
 use parking_lot::Mutex;
 
+use crate::db::suspicion::Suspicion;
 use crate::db::wal::Checkpointer;
 use crate::db::write_group::WriteGroup;
 use crate::{write_transaction, Backend, DatabaseUrl, DbConnection, StoreError};
@@ -45,30 +50,6 @@ impl std::ops::DerefMut for PoolEntry {
 /// out; one in steady use is not (a check is a round trip per request).
 const IDLE_CHECK: Duration = Duration::from_secs(1);
 
-/// After a database error that may mean lost connections, every
-/// PostgreSQL checkout is checked for this long.
-const SUSPECT_FOR: Duration = Duration::from_secs(2);
-
-/// Until when (milliseconds after [`epoch`]) checkouts are checked.
-static SUSPECT_UNTIL: AtomicU64 = AtomicU64::new(0);
-
-fn epoch() -> Instant {
-    static EPOCH: OnceLock<Instant> = OnceLock::new();
-    *EPOCH.get_or_init(Instant::now)
-}
-
-fn millis_since_epoch() -> u64 {
-    u64::try_from(epoch().elapsed().as_millis()).unwrap_or(u64::MAX)
-}
-
-/// Notes a database error that may come from a connection the server
-/// dropped: for a while, every checkout is checked first, so dead
-/// connections are replaced instead of failing one request each.
-pub(crate) fn suspect_connections() {
-    let until = millis_since_epoch().saturating_add(SUSPECT_FOR.as_millis() as u64);
-    SUSPECT_UNTIL.fetch_max(until, Ordering::Relaxed);
-}
-
 impl PoolEntry {
     fn new(conn: DbConnection) -> Self {
         Self {
@@ -80,10 +61,9 @@ impl PoolEntry {
 
     /// Whether to check the connection before handing it out. A SQLite
     /// file cannot go away, so only PostgreSQL connections are checked.
-    fn needs_check(&self) -> bool {
+    fn needs_check(&self, suspicion: &Suspicion) -> bool {
         matches!(self.conn, DbConnection::Pg(_))
-            && (self.idle_since.elapsed() >= IDLE_CHECK
-                || SUSPECT_UNTIL.load(Ordering::Relaxed) > millis_since_epoch())
+            && (self.idle_since.elapsed() >= IDLE_CHECK || suspicion.active())
     }
 }
 
@@ -127,6 +107,8 @@ pub struct DbPool {
     checkout_wait: Duration,
     unreachable: Arc<AtomicBool>,
     writes: Arc<WriteGroup>,
+    /// Whether to check every checkout for a while (see [`Self::suspect_connections`]).
+    suspicion: Arc<Suspicion>,
     /// State its callers share per pool, by type (see [`DbPool::shared`]).
     shared: Arc<Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>>,
     /// SQLite: checkpoints the log while the pool lives.
@@ -166,6 +148,7 @@ impl DbPool {
             checkout_wait,
             unreachable,
             writes: Arc::default(),
+            suspicion: Arc::default(),
             shared: Arc::default(),
             _checkpointer: checkpointer,
         }
@@ -193,6 +176,14 @@ impl DbPool {
                 write_transaction(&mut conn, work)
             }
         }
+    }
+
+    /// Tells the pool that a caller's work failed in a way that may mean
+    /// the server dropped its connections (see [`StoreError::may_mean_lost_connection`]):
+    /// for a while, every PostgreSQL checkout is checked first, so dead
+    /// connections are replaced instead of failing one request each.
+    pub fn suspect_connections(&self) {
+        self.suspicion.raise();
     }
 
     /// The pool's one value of type `T`, made on first use: state that the
@@ -226,7 +217,7 @@ impl DbPool {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.connections.get_timeout(left.min(OUTAGE_WAIT)) {
                 Ok(mut conn) => {
-                    if conn.needs_check() && conn.conn.ping().is_err() {
+                    if conn.needs_check(&self.suspicion) && conn.conn.ping().is_err() {
                         // Dropped, it is replaced by a new connection.
                         conn.broken = true;
                         drop(conn);
