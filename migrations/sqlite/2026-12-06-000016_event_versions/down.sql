@@ -12,6 +12,7 @@ CREATE TRIGGER attendances_versioned_on_update AFTER UPDATE ON attendances
 BEGIN UPDATE data_versions SET version = version + 1; END;
 CREATE TRIGGER attendances_versioned_on_delete AFTER DELETE ON attendances
 BEGIN UPDATE data_versions SET version = version + 1; END;
+DROP TRIGGER events_version_on_insert;
 DROP TRIGGER events_version_on_update;
 DROP TRIGGER events_version_on_delete;
 DROP TABLE event_versions;
