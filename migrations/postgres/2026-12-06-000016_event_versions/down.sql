@@ -2,8 +2,11 @@ DROP TRIGGER users_versioned ON users;
 DROP FUNCTION user_shown_changed();
 CREATE TRIGGER users_versioned AFTER UPDATE OF username, email OR DELETE OR TRUNCATE ON users
     FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version();
-DROP TRIGGER attendances_versioned ON attendances;
-DROP FUNCTION attendance_changed();
+DROP TRIGGER attendances_inserted_versioned ON attendances;
+DROP TRIGGER attendances_updated_versioned ON attendances;
+DROP TRIGGER attendances_deleted_versioned ON attendances;
+DROP FUNCTION answers_changed();
+DROP FUNCTION answers_moved();
 CREATE TRIGGER attendances_versioned AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON attendances
     FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version();
 DROP TRIGGER events_deleted_versioned ON events;

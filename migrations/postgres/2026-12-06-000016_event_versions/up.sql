@@ -63,21 +63,40 @@ CREATE TRIGGER events_deleted_versioned AFTER DELETE ON events
     REFERENCING OLD TABLE AS changed
     FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version_if_changed();
 
-CREATE FUNCTION attendance_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Answers move their event's version only, no longer the listings'. Once
+-- per statement and event, not per row: answers taken together are one
+-- statement of many rows to one event, and a row trigger would update
+-- that event's shard row once for each.
+CREATE FUNCTION answers_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP <> 'INSERT' AND EXISTS (SELECT 1 FROM events WHERE id = OLD.event_id) THEN
-        PERFORM bump_event_version(OLD.event_id);
-    END IF;
-    IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.event_id <> OLD.event_id) THEN
-        PERFORM bump_event_version(NEW.event_id);
-    END IF;
+    INSERT INTO event_versions (event_id, shard, version)
+    SELECT DISTINCT changed.event_id, pg_backend_pid() % 8, 1 FROM changed
+    WHERE EXISTS (SELECT 1 FROM events WHERE events.id = changed.event_id)
+    ON CONFLICT (event_id, shard) DO UPDATE SET version = event_versions.version + 1;
     RETURN NULL;
 END $$;
 
--- Answers move their event's version only, no longer the listings'.
+-- An answer moved to another event (the admin can) moves both.
+CREATE FUNCTION answers_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO event_versions (event_id, shard, version)
+    SELECT DISTINCT moved.event_id, pg_backend_pid() % 8, 1
+    FROM (SELECT event_id FROM changed UNION SELECT event_id FROM before) AS moved
+    WHERE EXISTS (SELECT 1 FROM events WHERE events.id = moved.event_id)
+    ON CONFLICT (event_id, shard) DO UPDATE SET version = event_versions.version + 1;
+    RETURN NULL;
+END $$;
+
 DROP TRIGGER attendances_versioned ON attendances;
-CREATE TRIGGER attendances_versioned AFTER INSERT OR UPDATE OR DELETE ON attendances
-    FOR EACH ROW EXECUTE FUNCTION attendance_changed();
+CREATE TRIGGER attendances_inserted_versioned AFTER INSERT ON attendances
+    REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION answers_changed();
+CREATE TRIGGER attendances_updated_versioned AFTER UPDATE ON attendances
+    REFERENCING OLD TABLE AS before NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION answers_moved();
+CREATE TRIGGER attendances_deleted_versioned AFTER DELETE ON attendances
+    REFERENCING OLD TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION answers_changed();
 
 -- A user's username or email is shown in listings (when they organize
 -- an event) and in the events they organize or answered. A user's deletion reaches
