@@ -1,6 +1,5 @@
 //! `/api/events/{id}/change_attendee_status/` and `/api/events/{id}/attendances/`.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::{AttendanceDetail, AttendanceStatus, Guests};
 use store::attendances::AttendanceQuery;
@@ -13,12 +12,13 @@ use crate::http::conditional::{respond, Validator};
 use crate::http::event_path::{event_id, event_not_found};
 use crate::http::fields::{FieldErrors, Form};
 use crate::http::identity::{AuthUser, Caller};
-use crate::http::json::{json_response, ATTENDANCE_BYTES};
+use crate::http::json::ATTENDANCE_BYTES;
 use crate::http::query::{Pagination, QueryParams};
 use crate::http::routes::{get, resource, Access};
 use crate::http::values::{boolean, integer};
+use crate::rest::page::listing_response;
 use crate::rest::representations::{
-    AttendanceBody, AttendanceListBody, DetailBody, FieldErrorsBody, Page, StatusChoice,
+    AttendanceBody, AttendanceListBody, DetailBody, FieldErrorsBody, StatusChoice,
 };
 use crate::state::State;
 use crate::{with_conn, with_pool, ApiError};
@@ -205,18 +205,14 @@ pub(crate) async fn list(
     Ok(respond(fresh, |(count, rows)| {
         let results: Vec<AttendanceBody> = rows.iter().map(AttendanceBody::from).collect();
         let size = 256 + ATTENDANCE_BYTES * results.len();
-        match (page, count) {
-            (Some(page), Some(count)) => {
-                let (next, previous) = page.links(&req, count);
-                let page = AttendanceListBody::Page(Page {
-                    count,
-                    next,
-                    previous,
-                    results,
-                });
-                json_response(StatusCode::OK, &page, size)
-            }
-            _ => json_response(StatusCode::OK, &AttendanceListBody::All(results), size),
-        }
+        let paged = page.zip(count);
+        listing_response(
+            &req,
+            paged,
+            results,
+            size,
+            AttendanceListBody::Page,
+            AttendanceListBody::All,
+        )
     }))
 }

@@ -1,7 +1,6 @@
 //! `GET /api/events/`: the event listing, filtered, searched, ordered and
 //! paged, with its `ETag`, kept bodies and kept counts.
 
-use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use domain::UserId;
 use futures_util::future::LocalBoxFuture;
@@ -14,11 +13,12 @@ use store::StoreError;
 use crate::http::conditional::{respond, Validator};
 use crate::http::fields::FieldErrors;
 use crate::http::identity::Caller;
-use crate::http::json::{json_response, EVENT_BYTES};
+use crate::http::json::EVENT_BYTES;
 use crate::http::kept::Kept;
 use crate::http::query::{event_ordering, Pagination, QueryParams};
 use crate::rest::event_input::event_fields_metadata;
-use crate::rest::representations::{EventBody, EventListBody, FieldErrorsBody, Page};
+use crate::rest::page::listing_response;
+use crate::rest::representations::{EventBody, EventListBody, FieldErrorsBody};
 use crate::state::State;
 use crate::{with_conn, ApiError};
 
@@ -104,19 +104,15 @@ pub(crate) async fn list(
     Ok(respond(fresh, |(count, events)| {
         let results: Vec<EventBody> = events.iter().map(EventBody::from).collect();
         let size = 256 + EVENT_BYTES * results.len();
-        match (page, count) {
-            (Some(page), Some(count)) => {
-                let (next, previous) = page.links(&req, count);
-                let page = EventListBody::Page(Page {
-                    count,
-                    next,
-                    previous,
-                    results,
-                });
-                json_response(StatusCode::OK, &page, size)
-            }
-            _ => json_response(StatusCode::OK, &EventListBody::All(results), size),
-        }
+        let paged = page.zip(count);
+        listing_response(
+            &req,
+            paged,
+            results,
+            size,
+            EventListBody::Page,
+            EventListBody::All,
+        )
     }))
 }
 

@@ -1,8 +1,13 @@
 //! The envelope of every paged listing, and its schema under the name
 //! generated clients know each kind of page by.
 
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::http::json::json_response;
+use crate::http::query::Pagination;
 
 use crate::rest::representations::{AttendanceBody, EventBody};
 
@@ -82,3 +87,29 @@ page_schema_named!(AttendanceBody, "AttendancePageBody", "Attendances");
 pub type EventPageBody = Page<EventBody>;
 /// A page of attendances.
 pub type AttendancePageBody = Page<AttendanceBody>;
+
+/// A listing's 200: the page of `results` with its links when `page` and
+/// `count` are given, else the bare array, each wrapped as the listing's
+/// body type (`page_of` or `all`), rendered into a buffer of `size`.
+pub(crate) fn listing_response<T, B: Serialize>(
+    req: &HttpRequest,
+    paged: Option<(Pagination, i64)>,
+    results: Vec<T>,
+    size: usize,
+    page_of: fn(Page<T>) -> B,
+    all: fn(Vec<T>) -> B,
+) -> HttpResponse {
+    let body = match paged {
+        Some((page, count)) => {
+            let (next, previous) = page.links(req, count);
+            page_of(Page {
+                count,
+                next,
+                previous,
+                results,
+            })
+        }
+        None => all(results),
+    };
+    json_response(StatusCode::OK, &body, size)
+}

@@ -357,7 +357,7 @@ pub struct DetailBody {
 }
 
 pub use crate::http::error::AuthErrorBody;
-pub use crate::rest::page::{AttendancePageBody, EventPageBody, Page};
+pub use crate::rest::page::{AttendancePageBody, EventPageBody};
 
 /// Field errors: each field maps to its messages; `non_field_errors` for
 /// the body as a whole.
