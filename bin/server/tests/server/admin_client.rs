@@ -9,6 +9,11 @@ use crate::helpers::{Reply, TestApp, PASSWORD};
 
 /// Creates a user straight in the store (staff are superusers too).
 pub fn make_user(db: &TestDb, name: &str, staff: bool) -> UserId {
+    make_user_with(db, name, staff, staff)
+}
+
+/// Creates a user straight in the store, staff and superuser as given.
+pub fn make_user_with(db: &TestDb, name: &str, staff: bool, superuser: bool) -> UserId {
     let username = Username::parse(name).expect("valid");
     let email = Email::parse(&format!("{name}@example.com")).expect("valid");
     let hash = auth::hash_password(PASSWORD, 4).expect("hash");
@@ -21,7 +26,7 @@ pub fn make_user(db: &TestDb, name: &str, staff: bool) -> UserId {
             last_name: "",
             password_hash: &hash,
             is_staff: staff,
-            is_superuser: staff,
+            is_superuser: superuser,
             is_active: true,
             date_joined: store::now(),
         },

@@ -1,43 +1,18 @@
 //! A staff user who is not a superuser cannot take over a superuser nor
 //! grant staff status; a superuser can.
 
-use domain::{Email, UserId, Username};
 use serde_json::json;
 use store::testing::TestDb;
-use store::users::NewUser;
 
-use crate::admin_client::{make_user, Browser};
+use crate::admin_client::{make_user, make_user_with, Browser};
 use crate::helpers::{run, TestApp, PASSWORD};
-
-/// A staff user who is not a superuser.
-fn make_staff_only(db: &TestDb, name: &str) -> UserId {
-    let username = Username::parse(name).expect("valid");
-    let email = Email::parse(&format!("{name}@example.com")).expect("valid");
-    let hash = auth::hash_password(PASSWORD, 4).expect("hash");
-    store::users::create(
-        &mut db.conn(),
-        &NewUser {
-            username: &username,
-            email: Some(&email),
-            first_name: "",
-            last_name: "",
-            password_hash: &hash,
-            is_staff: true,
-            is_superuser: false,
-            is_active: true,
-            date_joined: store::now(),
-        },
-    )
-    .expect("create user")
-    .id
-}
 
 fn staff_cannot_take_over_a_superuser_or_grant_staff(db: &TestDb) {
     run(async {
         let app = TestApp::spawn(db);
         let root = make_user(db, "root", true);
         let member = make_user(db, "member", false);
-        make_staff_only(db, "helper");
+        make_user_with(db, "helper", true, false);
         let mut helper = Browser::new(&app);
         helper.login("helper").await;
 

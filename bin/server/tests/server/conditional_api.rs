@@ -12,7 +12,7 @@ use store::testing::TestDb;
 use crate::helpers::{run, TestApp};
 
 /// Fetches `path` and returns its tag, checking the answer is a full 200.
-async fn tag_of(app: &TestApp, path: &str) -> String {
+pub async fn tag_of(app: &TestApp, path: &str) -> String {
     let reply = app.get(path).await;
     assert_eq!(reply.status, 200, "{path}: {}", reply.text());
     reply.header("etag").expect("an ETag on a 200")

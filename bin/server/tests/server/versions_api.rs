@@ -9,15 +9,14 @@ use serde_json::{json, Value};
 use store::testing::TestDb;
 use store::users::UserChanges;
 
+use crate::conditional_api::tag_of;
 use crate::helpers::{run, TestApp};
 
 /// The tags of `paths`, each from a full 200.
 async fn tags(app: &TestApp, paths: &[String]) -> Vec<String> {
     let mut tags = Vec::new();
     for path in paths {
-        let reply = app.get(path).await;
-        assert_eq!(reply.status, 200, "{path}: {}", reply.text());
-        tags.push(reply.header("etag").expect("an ETag on a 200"));
+        tags.push(tag_of(app, path).await);
     }
     tags
 }

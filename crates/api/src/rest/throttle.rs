@@ -17,28 +17,34 @@ const ADMISSION_PATIENCE: std::time::Duration = std::time::Duration::from_secs(1
 /// any server process: they are counted in the database).
 pub(crate) async fn check_throttle(req: &HttpRequest, state: &ApiState) -> Result<(), ApiError> {
     let client = client::address(req);
-    let (allowed, window) = login_limits(state, state.config.login_failures_allowed);
-    let wait = with_conn(&state.pool, move |conn| {
-        Ok(store::login_attempts::waiting(
-            conn,
-            &client,
-            allowed,
-            window,
-            store::now(),
-        )?)
+    let (allowed, window) = limits(
+        state.config.login_failures_allowed,
+        state.config.login_failure_window,
+    );
+    refused_while_waiting(state, move |conn| {
+        store::login_attempts::waiting(conn, &client, allowed, window, store::now())
     })
-    .await?;
-    match wait {
+    .await
+}
+
+/// A throttle's settings as the store counts them: at least one allowed.
+fn limits(allowed: usize, window: std::time::Duration) -> (u32, chrono::Duration) {
+    let allowed = u32::try_from(allowed.max(1)).unwrap_or(u32::MAX);
+    let window = chrono::Duration::from_std(window).unwrap_or(chrono::Duration::MAX);
+    (allowed, window)
+}
+
+/// 429 when `wait` finds the client must wait, else through.
+async fn refused_while_waiting<F>(state: &ApiState, wait: F) -> Result<(), ApiError>
+where
+    F: FnOnce(&mut store::DbConnection) -> store::StoreResult<Option<std::time::Duration>>
+        + Send
+        + 'static,
+{
+    match with_conn(&state.pool, move |conn| Ok(wait(conn)?)).await? {
         Some(wait) => Err(throttled(wait)),
         None => Ok(()),
     }
-}
-
-fn login_limits(state: &ApiState, allowed: usize) -> (u32, chrono::Duration) {
-    let allowed = u32::try_from(allowed.max(1)).unwrap_or(u32::MAX);
-    let window = chrono::Duration::from_std(state.config.login_failure_window)
-        .unwrap_or(chrono::Duration::MAX);
-    (allowed, window)
 }
 
 fn throttled(wait: std::time::Duration) -> ApiError {
@@ -105,7 +111,7 @@ async fn end_attempts(state: &ApiState, attempts: Vec<i64>, failed: bool) {
 /// running attempts fill the limit, so that many honest logins at once
 /// queue instead of failing.
 async fn admit(state: &ApiState, key: String, allowed: usize) -> Result<i64, ApiError> {
-    let (allowed, window) = login_limits(state, allowed);
+    let (allowed, window) = limits(allowed, state.config.login_failure_window);
     let started = std::time::Instant::now();
     loop {
         let key = key.clone();
@@ -139,21 +145,12 @@ pub(crate) async fn admit_registration(
     state: &ApiState,
 ) -> Result<(), ApiError> {
     let client = client::address(req);
-    let allowed = u32::try_from(state.config.registrations_allowed.max(1)).unwrap_or(u32::MAX);
-    let window = chrono::Duration::from_std(state.config.registration_window)
-        .unwrap_or(chrono::Duration::MAX);
-    let wait = with_conn(&state.pool, move |conn| {
-        Ok(store::registration_throttle::admit(
-            conn,
-            &client,
-            allowed,
-            window,
-            store::now(),
-        )?)
+    let (allowed, window) = limits(
+        state.config.registrations_allowed,
+        state.config.registration_window,
+    );
+    refused_while_waiting(state, move |conn| {
+        store::registration_throttle::admit(conn, &client, allowed, window, store::now())
     })
-    .await?;
-    match wait {
-        Some(wait) => Err(throttled(wait)),
-        None => Ok(()),
-    }
+    .await
 }
